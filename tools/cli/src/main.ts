@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { registerStack } from './commands/stack.js';
+
+const program = new Command('postpulse').description('PostPulse operator CLI').showHelpAfterError();
+registerStack(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`postpulse: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}
