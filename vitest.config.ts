@@ -7,12 +7,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{libs,services,tools}/*/test/**/*.unit.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['{libs,services,tools}/*/test/**/*.integration.test.ts'],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 120_000,

@@ -11,7 +11,12 @@ const schema = z.object({
 
 describe('parseConfig', () => {
   it('coerces values and applies defaults, treating empty strings as unset', () => {
-    const cfg = parseConfig(schema, { PORT: '', BROKERS: 'a:1, b:2', DEBUG: '1', DATABASE_URL: 'postgres://x' });
+    const cfg = parseConfig(schema, {
+      PORT: '',
+      BROKERS: 'a:1, b:2',
+      DEBUG: '1',
+      DATABASE_URL: 'postgres://x',
+    });
     expect(cfg).toEqual({ PORT: 8080, BROKERS: ['a:1', 'b:2'], DEBUG: true, DATABASE_URL: 'postgres://x' });
   });
 

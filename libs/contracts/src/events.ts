@@ -75,7 +75,8 @@ export const accountMetricsSnapshotSchema = z
   })
   .meta({
     title: 'AccountMetricsSnapshotV1',
-    description: 'Value of postpulse.account-metrics.v1: account-level counts at observed_at. Key: tenant_id:platform:account_id.',
+    description:
+      'Value of postpulse.account-metrics.v1: account-level counts at observed_at. Key: tenant_id:platform:account_id.',
   });
 
 export type AccountMetricsSnapshot = z.infer<typeof accountMetricsSnapshotSchema>;
@@ -88,7 +89,10 @@ export const refreshRequestSchema = z
     platform: platformSchema,
     requested_at: instant,
   })
-  .meta({ title: 'RefreshRequestV1', description: 'Value of postpulse.refresh-requests.v1. Key: tenant_id:platform.' });
+  .meta({
+    title: 'RefreshRequestV1',
+    description: 'Value of postpulse.refresh-requests.v1. Key: tenant_id:platform.',
+  });
 
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
@@ -104,7 +108,10 @@ export const accountStatusSchema = z
     until: instant.nullable(),
     observed_at: instant,
   })
-  .meta({ title: 'AccountStatusV1', description: 'Value of postpulse.account-status.v1. Key: tenant_id:platform:account_id.' });
+  .meta({
+    title: 'AccountStatusV1',
+    description: 'Value of postpulse.account-status.v1. Key: tenant_id:platform:account_id.',
+  });
 
 export type AccountStatus = z.infer<typeof accountStatusSchema>;
 

@@ -1,4 +1,4 @@
+export * from './event-id.js';
 export * from './events.js';
 export * from './json-schema.js';
 export * from './topics.js';
-export * from './event-id.js';

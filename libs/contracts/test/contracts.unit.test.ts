@@ -72,14 +72,22 @@ describe('topics', () => {
 });
 
 describe('JSON Schema files', () => {
-  it.each(Object.entries(jsonSchemaFiles))('%s is up to date (npm run contracts:schema regenerates it)', (file, schema) => {
-    const onDisk = readFileSync(new URL(`../schema/${file}`, import.meta.url), 'utf8');
-    expect(onDisk).toBe(renderJsonSchema(schema));
-  });
+  it.each(Object.entries(jsonSchemaFiles))(
+    '%s is up to date (npm run contracts:schema regenerates it)',
+    (file, schema) => {
+      const onDisk = readFileSync(new URL(`../schema/${file}`, import.meta.url), 'utf8');
+      expect(onDisk).toBe(renderJsonSchema(schema));
+    },
+  );
 });
 
 describe('snapshotEventId', () => {
-  const parts = { tenant_id: example.tenant_id, platform: 'twitter', subject_id: '1', observed_at: '2025-01-16T08:00:00Z' };
+  const parts = {
+    tenant_id: example.tenant_id,
+    platform: 'twitter',
+    subject_id: '1',
+    observed_at: '2025-01-16T08:00:00Z',
+  };
   it('is a stable v5 uuid, equal for the same instant written differently', () => {
     const id = snapshotEventId(parts);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

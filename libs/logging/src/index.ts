@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -16,7 +16,10 @@ export function createLogger({ name, level = 'info', destination }: LoggerSettin
     level,
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['*.access_token', '*.refresh_token', '*.authorization', '*.api_key'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.access_token', '*.refresh_token', '*.authorization', '*.api_key'],
+      censor: '[redacted]',
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }

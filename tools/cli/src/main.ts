@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { registerMigrate } from './commands/migrate.js';
 import { registerStack } from './commands/stack.js';
 
 const program = new Command('postpulse').description('PostPulse operator CLI').showHelpAfterError();
 registerStack(program);
+registerMigrate(program);
 
 try {
   await program.parseAsync(process.argv);

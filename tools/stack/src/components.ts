@@ -48,10 +48,14 @@ function postgres(cfg: StackConfig, paths: StackPaths): Component {
       if (existsSync(join(dataDir, 'PG_VERSION'))) return;
       mkdirSync(dataDir, { recursive: true });
       if (runAs) chownSync(dataDir, runAs.uid, runAs.gid);
-      execFileSync(join(bin(), 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-        stdio: 'ignore',
-        ...(runAs ?? {}),
-      });
+      execFileSync(
+        join(bin(), 'initdb'),
+        ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+        {
+          stdio: 'ignore',
+          ...(runAs ?? {}),
+        },
+      );
     },
     launch() {
       return {
@@ -81,7 +85,9 @@ function postgres(cfg: StackConfig, paths: StackPaths): Component {
       };
     },
     async ready() {
-      const client = new pg.Client({ connectionString: connectionEnv(cfg).DATABASE_URL.replace(/\/postpulse$/, '/postgres') });
+      const client = new pg.Client({
+        connectionString: connectionEnv(cfg).DATABASE_URL.replace(/\/postpulse$/, '/postgres'),
+      });
       await client.connect();
       try {
         await client.query('SELECT 1');
@@ -107,11 +113,26 @@ function redis(cfg: StackConfig, paths: StackPaths): Component {
     launch() {
       return {
         command: '/usr/bin/redis-server',
-        args: ['--bind', cfg.STACK_HOST, '--port', String(cfg.STACK_REDIS_PORT), '--dir', dataDir, '--save', '', '--appendonly', 'no'],
+        args: [
+          '--bind',
+          cfg.STACK_HOST,
+          '--port',
+          String(cfg.STACK_REDIS_PORT),
+          '--dir',
+          dataDir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
       };
     },
     async ready() {
-      const client = new Redis(connectionEnv(cfg).REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const client = new Redis(connectionEnv(cfg).REDIS_URL, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
@@ -144,7 +165,9 @@ function clickhouse(cfg: StackConfig, paths: StackPaths): Component {
         log: { level: ClickHouseLogLevel.OFF },
       });
       try {
-        const rows = await (await client.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' })).json<{ ok: number }>();
+        const rows = await (await client.query({ query: 'SELECT 1 AS ok', format: 'JSONEachRow' })).json<{
+          ok: number;
+        }>();
         if (rows[0]?.ok !== 1) return false;
         await client.command({ query: 'CREATE DATABASE IF NOT EXISTS postpulse' });
         return true;
@@ -171,7 +194,17 @@ function kafka(cfg: StackConfig, paths: StackPaths): Component {
       if (existsSync(join(dataDir, 'logs', 'meta.properties'))) return;
       execFileSync(
         'java',
-        ['-cp', classpath, `-Dlog4j.configuration=file:${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', props],
+        [
+          '-cp',
+          classpath,
+          `-Dlog4j.configuration=file:${log4j}`,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          kafkaClusterId(),
+          '-c',
+          props,
+        ],
         { stdio: 'ignore' },
       );
     },

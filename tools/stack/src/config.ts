@@ -16,7 +16,10 @@ export const stackConfigSchema = z.object({
   STACK_CLICKHOUSE_HTTP_PORT: env.port(18123),
   STACK_CLICKHOUSE_TCP_PORT: env.port(19000),
   STACK_REDIS_PORT: env.port(16379),
-  STACK_KAFKA_HEAP: z.string().regex(/^\d+[mg]$/).default('768m'),
+  STACK_KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/)
+    .default('768m'),
   STACK_READY_TIMEOUT_MS: env.int(120_000),
 });
 
@@ -53,8 +56,16 @@ export function stackPaths(cfg: StackConfig): StackPaths {
   };
 }
 
+export interface StackConnection {
+  KAFKA_BROKERS: string;
+  DATABASE_URL: string;
+  CLICKHOUSE_URL: string;
+  CLICKHOUSE_DATABASE: string;
+  REDIS_URL: string;
+}
+
 /** How clients reach the stack; the same variable names the services read. */
-export function connectionEnv(cfg: StackConfig): Record<string, string> {
+export function connectionEnv(cfg: StackConfig): StackConnection {
   const h = cfg.STACK_HOST;
   return {
     KAFKA_BROKERS: `${h}:${cfg.STACK_KAFKA_PORT}`,

@@ -41,7 +41,9 @@ export function installDebianPackages(say: Say): void {
     return;
   }
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages: ${missing.join(' ')}; install them as root (sudo apt-get install ${missing.join(' ')})`);
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')}; install them as root (sudo apt-get install ${missing.join(' ')})`,
+    );
   }
   say(`debian packages: installing ${missing.join(', ')}`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

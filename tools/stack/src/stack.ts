@@ -1,7 +1,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Component, stackComponents } from './components.js';
-import { connectionEnv, loadStackConfig, type StackConfig, stackPaths } from './config.js';
+import {
+  connectionEnv,
+  loadStackConfig,
+  type StackConfig,
+  type StackConnection,
+  stackPaths,
+} from './config.js';
 import { installDebianPackages, installKafka } from './install.js';
 import { isOurs, runningPid, startDetached, stopProcess, waitFor } from './processes.js';
 
@@ -19,13 +25,16 @@ export class Stack {
   readonly paths;
   readonly components: Component[];
 
-  constructor(cfg: StackConfig = loadStackConfig(), private readonly say: Say = (l) => console.log(l)) {
+  constructor(
+    cfg: StackConfig = loadStackConfig(),
+    private readonly say: Say = (l) => console.log(l),
+  ) {
     this.cfg = cfg;
     this.paths = stackPaths(cfg);
     this.components = stackComponents(cfg, this.paths);
   }
 
-  get env(): Record<string, string> {
+  get env(): StackConnection {
     return connectionEnv(this.cfg);
   }
 
@@ -52,7 +61,11 @@ export class Stack {
 
   async down(): Promise<void> {
     for (const component of [...this.components].reverse()) {
-      const stopped = await stopProcess(this.paths.pidFile(component.name), component.marker, component.stopSignal);
+      const stopped = await stopProcess(
+        this.paths.pidFile(component.name),
+        component.marker,
+        component.stopSignal,
+      );
       this.say(`${component.name}: ${stopped ? 'stopped' : 'was not running'}`);
     }
   }

@@ -2,7 +2,9 @@ import { Stack } from '@postpulse/stack';
 import type { Command } from 'commander';
 
 export function registerStack(program: Command): void {
-  const stack = program.command('stack').description('the local real stack: Kafka, PostgreSQL, ClickHouse, Redis');
+  const stack = program
+    .command('stack')
+    .description('the local real stack: Kafka, PostgreSQL, ClickHouse, Redis');
   stack
     .command('install')
     .description('install what is missing: Debian packages and the Kafka jars (idempotent)')
@@ -26,7 +28,9 @@ export function registerStack(program: Command): void {
       const statuses = await new Stack().status();
       for (const s of statuses) {
         const state = s.pid === null ? 'stopped' : s.ready ? 'ready' : 'running, not answering';
-        console.log(`${s.name.padEnd(10)} ${state.padEnd(24)} ${s.listens}${s.pid ? `  (pid ${s.pid})` : ''}`);
+        console.log(
+          `${s.name.padEnd(10)} ${state.padEnd(24)} ${s.listens}${s.pid ? `  (pid ${s.pid})` : ''}`,
+        );
       }
       if (!statuses.every((s) => s.ready)) process.exitCode = 1;
     });

@@ -1,0 +1,23 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// bigint columns (counts, sums) come back as JS numbers; counts stay well below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export interface DbSettings {
+  url: string;
+  maxConnections?: number;
+  /** Shown in pg_stat_activity, so a slow query can be traced to its service. */
+  applicationName: string;
+}
+
+export function createDb(settings: DbSettings): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.maxConnections ?? 10,
+    application_name: settings.applicationName,
+    connectionTimeoutMillis: 10_000,
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

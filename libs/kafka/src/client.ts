@@ -1,0 +1,91 @@
+import type { Logger } from '@postpulse/logging';
+import {
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  Kafka,
+  type LogEntry,
+  logLevel,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
+
+export type { Admin, Consumer, EachBatchPayload, KafkaMessage, Message, Producer } from 'kafkajs';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+}
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through our pino logger, so its lines carry the service's bindings and format. */
+export function createKafka({ brokers, clientId, logger }: KafkaSettings): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log[levels[level] ?? 'info'](rest, message);
+      },
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}
+
+/**
+ * Waits for every in-sync replica (`acks: -1` is set per send); idempotence makes retried sends
+ * safe within a producer session.
+ */
+export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    ...config,
+  });
+}
+
+export function createConsumer(kafka: Kafka, config: ConsumerConfig): Consumer {
+  return kafka.consumer({
+    allowAutoTopicCreation: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    ...config,
+  });
+}
+
+export interface TopicSettings {
+  partitions: number;
+  replicationFactor: number;
+}
+
+/** Creates the topics that do not exist yet and waits until they have leaders. */
+export async function ensureTopics(
+  admin: Admin,
+  names: readonly string[],
+  settings: TopicSettings,
+): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = names.filter((n) => !existing.has(n));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: settings.partitions,
+        replicationFactor: settings.replicationFactor,
+      })),
+    });
+  }
+  return missing;
+}

@@ -1,0 +1,64 @@
+// Local weekday/hour of publication drive the planted signal, so they must be DST-correct:
+// Intl knows the tz database; we memoise the offset per UTC hour because offsets only change
+// on whole UTC hours for the zones we use, and formatToParts is too slow to call 100k times.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsets = new Map<string, Map<number, number>>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function computeOffsetMs(timeZone: string, instant: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(instant))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const local = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+  );
+  return local - Math.floor(instant / 60_000) * 60_000;
+}
+
+export function offsetMs(timeZone: string, instant: number): number {
+  let byHour = offsets.get(timeZone);
+  if (!byHour) {
+    byHour = new Map();
+    offsets.set(timeZone, byHour);
+  }
+  const hourIndex = Math.floor(instant / 3_600_000);
+  let off = byHour.get(hourIndex);
+  if (off === undefined) {
+    off = computeOffsetMs(timeZone, hourIndex * 3_600_000);
+    byHour.set(hourIndex, off);
+  }
+  return off;
+}
+
+export interface LocalTime {
+  /** 0 = Monday … 6 = Sunday */
+  weekday: number;
+  hour: number;
+}
+
+export function localTime(timeZone: string, instant: number): LocalTime {
+  const local = new Date(instant + offsetMs(timeZone, instant));
+  return { weekday: (local.getUTCDay() + 6) % 7, hour: local.getUTCHours() };
+}
