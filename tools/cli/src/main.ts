@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStack } from './commands/stack.js';
 
 const program = new Command('postpulse').description('PostPulse operator CLI').showHelpAfterError();
 registerStack(program);
 registerMigrate(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,6 +15,8 @@ export interface Component {
   /** A path on the process's command line that proves a pid is this component's. */
   marker: string;
   listens: string;
+  /** Loopback ports it binds; they must be free before it starts. */
+  ports: number[];
   /** Postgres needs SIGINT (fast shutdown): SIGTERM would wait for every client to leave. */
   stopSignal?: NodeJS.Signals;
   /** Creates the data dir and config on first start; later calls keep the data. */
@@ -44,6 +46,7 @@ function postgres(cfg: StackConfig, paths: StackPaths): Component {
     marker: dataDir,
     stopSignal: 'SIGINT',
     listens: `postgres://postgres@127.0.0.1:${cfg.STACK_POSTGRES_PORT}`,
+    ports: [cfg.STACK_POSTGRES_PORT],
     prepare() {
       if (existsSync(join(dataDir, 'PG_VERSION'))) return;
       mkdirSync(dataDir, { recursive: true });
@@ -107,6 +110,7 @@ function redis(cfg: StackConfig, paths: StackPaths): Component {
     name: 'redis',
     marker: `${cfg.STACK_HOST}:${cfg.STACK_REDIS_PORT}`,
     listens: connectionEnv(cfg).REDIS_URL,
+    ports: [cfg.STACK_REDIS_PORT],
     prepare() {
       mkdirSync(dataDir, { recursive: true });
     },
@@ -150,6 +154,7 @@ function clickhouse(cfg: StackConfig, paths: StackPaths): Component {
     name: 'clickhouse',
     marker: configFile,
     listens: connectionEnv(cfg).CLICKHOUSE_URL,
+    ports: [cfg.STACK_CLICKHOUSE_HTTP_PORT, cfg.STACK_CLICKHOUSE_TCP_PORT],
     prepare() {
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(configFile, clickhouseConfig(cfg, dataDir, paths.logs));
@@ -187,6 +192,7 @@ function kafka(cfg: StackConfig, paths: StackPaths): Component {
     name: 'kafka',
     marker: props,
     listens: connectionEnv(cfg).KAFKA_BROKERS,
+    ports: [cfg.STACK_KAFKA_PORT, cfg.STACK_KAFKA_CONTROLLER_PORT],
     prepare() {
       mkdirSync(join(dataDir, 'logs'), { recursive: true });
       writeFileSync(props, kafkaProperties(cfg, dataDir));

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { dirname, isAbsolute } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -100,4 +101,16 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   }
   const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s${cause}`);
+}
+
+/** True when something accepts connections on the loopback port. */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

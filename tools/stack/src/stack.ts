@@ -9,7 +9,7 @@ import {
   stackPaths,
 } from './config.js';
 import { installDebianPackages, installKafka } from './install.js';
-import { isOurs, runningPid, startDetached, stopProcess, waitFor } from './processes.js';
+import { isOurs, portInUse, runningPid, startDetached, stopProcess, waitFor } from './processes.js';
 
 type Say = (line: string) => void;
 
@@ -50,8 +50,8 @@ export class Stack {
       for (const component of this.components) if (!(await this.isReady(component))) missing.push(component);
       if (missing.some((c) => this.pid(c) === null)) this.install();
       await Promise.all(
-        missing.map((component) => {
-          if (this.pid(component) === null) this.launch(component);
+        missing.map(async (component) => {
+          if (this.pid(component) === null) await this.launch(component);
           return this.awaitReady(component);
         }),
       );
@@ -97,7 +97,7 @@ export class Stack {
 
   async startComponent(name: string): Promise<void> {
     const component = this.component(name);
-    if (this.pid(component) === null) this.launch(component);
+    if (this.pid(component) === null) await this.launch(component);
     await this.awaitReady(component);
   }
 
@@ -107,7 +107,14 @@ export class Stack {
     return component;
   }
 
-  private launch(component: Component): void {
+  private async launch(component: Component): Promise<void> {
+    for (const port of component.ports) {
+      if (await portInUse(port)) {
+        throw new Error(
+          `${component.name}: port ${port} is taken by a process this stack did not start; stop it or choose other ports (STACK_*_PORT)`,
+        );
+      }
+    }
     this.say(`${component.name}: starting`);
     component.prepare();
     startDetached({
