@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.js';
 import { registerDemo } from './commands/demo.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerStack } from './commands/stack.js';
@@ -7,6 +8,7 @@ const program = new Command('postpulse').description('PostPulse operator CLI').s
 registerStack(program);
 registerMigrate(program);
 registerDemo(program);
+registerBench(program);
 
 try {
   await program.parseAsync(process.argv);
