@@ -10,5 +10,10 @@ export function metaTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}+0000`;
 }
 
+/** Meta format from an ISO string already at hand. */
+export function metaTimeFromIso(iso: string): string {
+  return `${iso.slice(0, 19)}+0000`;
+}
+
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;

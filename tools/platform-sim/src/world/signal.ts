@@ -2,13 +2,21 @@
 // should rediscover these; tests compare against them through the truth API.
 import type { ContentType, Platform } from './model.js';
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
 
 const WEEKDAY_FACTOR = [1.0, 1.12, 1.18, 1.1, 0.95, 0.72, 0.68];
 // Morning commute, lunch and early evening peaks; nights are dead.
 const HOUR_FACTOR = [
-  0.45, 0.4, 0.38, 0.38, 0.42, 0.55, 0.75, 0.95, 1.2, 1.3, 1.15, 1.05, 1.25, 1.2, 1.0, 0.95, 1.0, 1.15, 1.25, 1.1,
-  0.95, 0.8, 0.65, 0.52,
+  0.45, 0.4, 0.38, 0.38, 0.42, 0.55, 0.75, 0.95, 1.2, 1.3, 1.15, 1.05, 1.25, 1.2, 1.0, 0.95, 1.0, 1.15, 1.25,
+  1.1, 0.95, 0.8, 0.65, 0.52,
 ];
 
 export const WEEKDAY_HOUR_MULTIPLIER: ReadonlyArray<ReadonlyArray<number>> = WEEKDAY_FACTOR.map((d) =>
@@ -108,6 +116,6 @@ export const CONTENT_TYPE_WEIGHTS: Readonly<Record<ContentType, number>> = {
 
 /** How willing people are to post at a local hour: business hours dominate. */
 export const POSTING_HOUR_WEIGHT = [
-  0.05, 0.03, 0.02, 0.02, 0.03, 0.1, 0.3, 0.7, 1, 1, 1, 0.9, 0.9, 0.9, 1, 1, 0.9, 0.8, 0.6, 0.45, 0.35, 0.25, 0.15,
-  0.08,
+  0.05, 0.03, 0.02, 0.02, 0.03, 0.1, 0.3, 0.7, 1, 1, 1, 0.9, 0.9, 0.9, 1, 1, 0.9, 0.8, 0.6, 0.45, 0.35, 0.25,
+  0.15, 0.08,
 ];

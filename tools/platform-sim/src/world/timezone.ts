@@ -1,6 +1,6 @@
 // Local weekday/hour of publication drive the planted signal, so they must be DST-correct:
-// Intl knows the tz database; we memoise the offset per UTC hour because offsets only change
-// on whole UTC hours for the zones we use, and formatToParts is too slow to call 100k times.
+// Intl knows the tz database; we memoise offsets per UTC day (per hour on transition days) because
+// offsets only change on whole UTC hours for the zones we use, and formatToParts is too slow to call 100k times.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsets = new Map<string, Map<number, number>>();
@@ -37,19 +37,30 @@ function computeOffsetMs(timeZone: string, instant: number): number {
   return local - Math.floor(instant / 60_000) * 60_000;
 }
 
-export function offsetMs(timeZone: string, instant: number): number {
-  let byHour = offsets.get(timeZone);
-  if (!byHour) {
-    byHour = new Map();
-    offsets.set(timeZone, byHour);
+function offsetMs(timeZone: string, instant: number): number {
+  let cache = offsets.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsets.set(timeZone, cache);
   }
-  const hourIndex = Math.floor(instant / 3_600_000);
-  let off = byHour.get(hourIndex);
+  // Most days have one offset: check both ends of the UTC day and only fall back to per-hour
+  // entries on transition days. Keys: day index (>= 0) or -(hour index + 1).
+  const day = Math.floor(instant / 86_400_000);
+  let off = cache.get(day);
   if (off === undefined) {
-    off = computeOffsetMs(timeZone, hourIndex * 3_600_000);
-    byHour.set(hourIndex, off);
+    const start = computeOffsetMs(timeZone, day * 86_400_000);
+    const end = computeOffsetMs(timeZone, day * 86_400_000 + 23 * 3_600_000);
+    off = start === end ? start : Number.NaN;
+    cache.set(day, off);
   }
-  return off;
+  if (!Number.isNaN(off)) return off;
+  const hourKey = -(Math.floor(instant / 3_600_000) + 1);
+  let hourly = cache.get(hourKey);
+  if (hourly === undefined) {
+    hourly = computeOffsetMs(timeZone, Math.floor(instant / 3_600_000) * 3_600_000);
+    cache.set(hourKey, hourly);
+  }
+  return hourly;
 }
 
 export interface LocalTime {

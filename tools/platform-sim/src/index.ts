@@ -1,0 +1,11 @@
+export type { RevokeReason, TokenRegistry } from './auth.js';
+export { type CliIo, runSimCli } from './cli.js';
+export { type Clock, type ControllableClock, DriftingClock, SimClock } from './clock.js';
+export { DEFAULT_LIMITS, type DeepPartial, type SimLimits, type SimOptions } from './config.js';
+export { DEFAULT_FAULTS, type FaultConfig, Faults } from './faults.js';
+export { type RunningSim, type SimUrls, type StartSimOptions, startSim } from './server.js';
+export { createSimApp, type SimApp } from './sim.js';
+export type { Truth, TruthAccount, TruthMetrics, TruthPost } from './truth.js';
+export type { ViolationEntry, ViolationLog } from './violations.js';
+export type { ContentType, MetricsAt, Platform } from './world/model.js';
+export { growthFraction, World } from './world/world.js';
