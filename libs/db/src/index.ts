@@ -1,3 +1,5 @@
 export * from './migrate.js';
+export * from './partitions.js';
 export * from './pool.js';
+export * from './post-id.js';
 export type * from './schema.js';

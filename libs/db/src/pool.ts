@@ -19,5 +19,10 @@ export function createDb(settings: DbSettings): Kysely<Database> {
     application_name: settings.applicationName,
     connectionTimeoutMillis: 10_000,
   });
+  // A connection dies when the server restarts: the query running on it rejects (callers retry), the
+  // pool discards it, and the next query opens a new one. The 'error' events that also fire, on the pool
+  // for idle clients and on a checked-out client between queries, would crash the process unheard.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -26,8 +26,146 @@ export interface ApiKeysTable {
   last_used_at: Timestamp | null;
 }
 
+/** Lifetime totals of a post at one observation; null means the platform did not report it. */
+export interface PostMetricColumns {
+  impressions: number | null;
+  reach: number | null;
+  clicks: number | null;
+  likes_count: number | null;
+  comments_count: number | null;
+  shares_count: number | null;
+  saves_count: number | null;
+  reactions_count: number | null;
+  retweets_count: number | null;
+  quote_tweets_count: number | null;
+  video_views: number | null;
+  video_watch_time: number | null;
+}
+
+/** One row per tenant/platform/platform_post_id; `id` is the stable id the query API addresses. */
+export interface PostsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  platform: string;
+  platform_post_id: string;
+  account_id: string;
+  published_at: Timestamp | null;
+  content_type: string | null;
+  content_text: string | null;
+  hashtags: string[] | null;
+  platform_post_url: string | null;
+  attributes_observed_at: Timestamp | null;
+  first_seen_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+/** Every observation, partitioned by month of observed_at; one row per post and observed_at. */
+export interface PostMetricSnapshotsTable extends PostMetricColumns {
+  tenant_id: string;
+  platform: string;
+  platform_post_id: string;
+  observed_at: Timestamp;
+  event_id: string;
+  account_id: string;
+  ingested_at: Generated<Timestamp>;
+}
+
+/** The newest observation per post; an older one never replaces it. */
+export interface PostMetricsLatestTable extends PostMetricColumns {
+  tenant_id: string;
+  platform: string;
+  platform_post_id: string;
+  observed_at: Timestamp;
+  event_id: string;
+  account_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AccountMetricColumns {
+  followers_count: number | null;
+  following_count: number | null;
+  posts_count: number | null;
+}
+
+export interface AccountMetricSnapshotsTable extends AccountMetricColumns {
+  tenant_id: string;
+  platform: string;
+  account_id: string;
+  observed_at: Timestamp;
+  event_id: string;
+  ingested_at: Generated<Timestamp>;
+}
+
+export interface AccountMetricsLatestTable extends AccountMetricColumns {
+  tenant_id: string;
+  platform: string;
+  account_id: string;
+  observed_at: Timestamp;
+  event_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+/** A connected platform account of a tenant; tokens are AES-256-GCM ciphertexts (libs/secrets). */
+export interface PlatformAccountsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  platform: string;
+  account_id: string;
+  display_name: string | null;
+  access_token_enc: string;
+  refresh_token_enc: string | null;
+  token_key_id: string;
+  token_expires_at: Timestamp | null;
+  status: 'active' | 'needs_reauth' | 'disconnected';
+  status_reason: string | null;
+  rate_limited_until: Timestamp | null;
+  connected_at: Timestamp;
+  updated_at: Timestamp;
+  backfill_from: Timestamp;
+  backfill_done_at: Timestamp | null;
+  newest_post_at: Timestamp | null;
+  next_discovery_at: Timestamp;
+  next_account_refresh_at: Timestamp;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+}
+
+/** The refresh schedule of one discovered post, leased by ingest replicas. */
+export interface IngestPostsTable {
+  account_pk: string;
+  platform_post_id: string;
+  tenant_id: string;
+  platform: string;
+  published_at: Timestamp;
+  state: 'active' | 'deleted' | 'done';
+  next_refresh_at: Timestamp | null;
+  last_refreshed_at: Timestamp | null;
+  refresh_count: Generated<number>;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  discovered_at: Timestamp;
+  /** The snapshot's `post` object as discovery saw it. */
+  attributes: unknown;
+}
+
+/** A platform metric the platform refused as retired; ingest stops asking for it. */
+export interface PlatformRetiredMetricsTable {
+  platform: string;
+  metric: string;
+  detected_at: Timestamp;
+  message: string | null;
+}
+
 /** Every table, as kysely sees it. Later migrations add theirs here. */
 export interface Database {
   tenants: TenantsTable;
   api_keys: ApiKeysTable;
+  posts: PostsTable;
+  post_metric_snapshots: PostMetricSnapshotsTable;
+  post_metrics_latest: PostMetricsLatestTable;
+  account_metric_snapshots: AccountMetricSnapshotsTable;
+  account_metrics_latest: AccountMetricsLatestTable;
+  platform_accounts: PlatformAccountsTable;
+  ingest_posts: IngestPostsTable;
+  platform_retired_metrics: PlatformRetiredMetricsTable;
 }

@@ -1,0 +1,2 @@
+export * from './data-version.js';
+export * from './response-cache.js';

@@ -1,0 +1,2 @@
+export * from './aggregator.js';
+export * from './config.js';
