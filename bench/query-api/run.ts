@@ -1,0 +1,216 @@
+// Latency of every query-api endpoint against the real local stack, uncached and cached, with autocannon.
+//   npx tsx bench/query-api/run.ts [--posts 100000] [--hours 100] [--duration 10] [--connections 32] [--reseed]
+//     [--seed-only] [--record (append the table to bench/RESULTS.md)]
+// The data (one tenant, --posts posts over a year, --hours hourly snapshots each in ClickHouse) is built once
+// by seed.ts into databases of its own and reused by later runs until --reseed.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '@postpulse/config';
+import { createDb } from '@postpulse/db';
+import { createLogger } from '@postpulse/logging';
+import { createOlap } from '@postpulse/olap';
+import { configSchema, startQueryApi } from '@postpulse/query-api';
+import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
+import { createApiKey } from '@postpulse/tenancy';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { seed } from './seed.js';
+
+const { values } = parseArgs({
+  options: {
+    posts: { type: 'string', default: '100000' },
+    hours: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    reseed: { type: 'boolean', default: false },
+    record: { type: 'boolean', default: false },
+    'seed-only': { type: 'boolean', default: false },
+  },
+});
+const POSTS = Number(values.posts);
+const HOURS = Number(values.hours);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const stack = connectionEnv(loadStackConfig());
+const PG_DB = 'postpulse_bench_query_api';
+const CH_DB = 'postpulse_bench_query_api';
+const pgUrl = stack.DATABASE_URL.replace(/\/postpulse$/, `/${PG_DB}`);
+interface State {
+  tenantId: string;
+  apiKey: string;
+}
+
+/** The seeded tenant if the bench databases hold exactly this size of data, else undefined. */
+async function existing(): Promise<State | undefined> {
+  const admin = createDb({
+    url: stack.DATABASE_URL.replace(/\/postpulse$/, '/postgres'),
+    applicationName: 'bench',
+  });
+  const { rows } = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${PG_DB}`.execute(admin);
+  await admin.destroy();
+  if (rows[0]?.n !== 1) return undefined;
+  const db = createDb({ url: pgUrl, applicationName: 'bench' });
+  const olap = createOlap({ url: stack.CLICKHOUSE_URL, database: CH_DB });
+  try {
+    const tenant = await db
+      .selectFrom('tenants')
+      .select('id')
+      .where('name', '=', 'Bench tenant')
+      .executeTakeFirst();
+    if (!tenant) return undefined;
+    const posts = await db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    const ch = await (
+      await olap.query({ query: 'SELECT count() AS n FROM post_metrics_hourly_v1', format: 'JSONEachRow' })
+    ).json<{ n: string }>();
+    if (Number(posts?.n) !== POSTS || Number(ch[0]?.n) !== POSTS * HOURS) return undefined;
+    // Keys are stored hashed, so each run makes a key of its own.
+    const key = await createApiKey(db, { tenantId: tenant.id, scopes: ['read'], name: 'bench' });
+    return { tenantId: tenant.id, apiKey: key.api_key };
+  } catch {
+    return undefined;
+  } finally {
+    await db.destroy();
+    await olap.close();
+  }
+}
+
+async function data(): Promise<State> {
+  const found = values.reseed ? undefined : await existing();
+  if (found) return found;
+  say(`seeding ${POSTS} posts × ${HOURS} hourly snapshots …`);
+  return seed({
+    pgAdminUrl: stack.DATABASE_URL.replace(/\/postpulse$/, '/postgres'),
+    pgUrl,
+    pgDatabase: PG_DB,
+    clickhouseUrl: stack.CLICKHOUSE_URL,
+    chDatabase: CH_DB,
+    posts: POSTS,
+    hours: HOURS,
+    now: new Date(),
+    log: say,
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
+
+interface Run {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function load(
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  duration: number,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const times: number[] = [];
+    const instance = autocannon({ url, connections, duration, headers }, (err, result) => {
+      if (err) return reject(err);
+      times.sort((a, b) => a - b);
+      resolve({
+        rps: result.requests.average,
+        p50: percentile(times, 50),
+        p95: percentile(times, 95),
+        p99: percentile(times, 99),
+        non2xx: result.non2xx,
+        errors: result.errors + result.timeouts,
+      });
+    });
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+}
+
+const state = await data();
+if (values['seed-only']) process.exit(0);
+const sink = new Writable({ write: (_c, _e, done) => done() });
+const env = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  DATABASE_URL: pgUrl,
+  CLICKHOUSE_URL: stack.CLICKHOUSE_URL,
+  CLICKHOUSE_DATABASE: CH_DB,
+  REDIS_URL: stack.REDIS_URL ?? 'redis://127.0.0.1:16379',
+  KAFKA_BROKERS: stack.KAFKA_BROKERS,
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+};
+// Access logs are written as in production, to a sink, so their cost is measured but not printed.
+const logger = createLogger({ name: 'query-api', level: 'info', destination: sink });
+const uncached = await startQueryApi(parseConfig(configSchema, { ...env, CACHE_TTL_SECONDS: '0' }), {
+  logger,
+});
+const cached = await startQueryApi(parseConfig(configSchema, { ...env, CACHE_TTL_SECONDS: '300' }), {
+  logger,
+});
+
+const endpoints: [string, string][] = [
+  ['overview (30 days)', '/api/v1/analytics/overview'],
+  ['overview (365 days)', '/api/v1/analytics/overview?start_date=DATE365&end_date=TODAY'],
+  ['trends published daily', '/api/v1/analytics/trends'],
+  ['trends activity daily', '/api/v1/analytics/trends?basis=activity&metric=likes_count'],
+  ['platform-comparison', '/api/v1/analytics/platform-comparison'],
+  ['best-times (90 days)', '/api/v1/analytics/best-times'],
+  ['top-posts (50)', '/api/v1/analytics/top-posts?limit=50'],
+  ['content', '/api/v1/analytics/content'],
+  ['posts/{id} (100 h history)', '/api/v1/analytics/posts/linkedin:bp-50000'],
+  ['posts list (page of 20)', '/api/v1/posts'],
+];
+const today = new Date().toISOString().slice(0, 10);
+const yearAgo = new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10);
+const headers = { authorization: `Bearer ${state.apiKey}` };
+
+const rows: string[] = [];
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+try {
+  for (const [name, rawPath] of endpoints) {
+    const path = rawPath.replace('DATE365', yearAgo).replace('TODAY', today);
+    const single = await load(`${uncached.url}${path}`, headers, 1, Math.max(3, Math.floor(DURATION / 2)));
+    const cold = await load(`${uncached.url}${path}`, headers, CONNECTIONS, DURATION);
+    await fetch(`${cached.url}${path}`, { headers }); // fill the cache
+    const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
+    const bad = single.non2xx + cold.non2xx + warm.non2xx + single.errors + cold.errors + warm.errors;
+    const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
+    say(row);
+    rows.push(row);
+  }
+} finally {
+  await uncached.close();
+  await cached.close();
+}
+
+const table = [
+  `| endpoint | uncached, 1 conn: p50 / p95 / p99 ms | uncached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms | cached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms |`,
+  '|---|---|---|---|---|---|',
+  ...rows,
+].join('\n');
+say(`\n${table}`);
+if (values.record) {
+  const section = `\n## query-api latency (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`npx tsx bench/query-api/run.ts --posts ${POSTS} --hours ${HOURS} --duration ${DURATION} --connections ${CONNECTIONS}\`
+on ${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}. Data: one tenant, ${POSTS} posts published evenly over a year, ${HOURS} hourly
+snapshots each (${POSTS * HOURS} rows in post_metrics_hourly_v1), latest totals in Postgres; default range = last 30 days
+(≈${Math.round((POSTS / 365) * 30)} posts). autocannon for ${DURATION} s per cell; the 1-connection column is one client at a time.\n\n${table}\n`;
+  writeFileSync(
+    `${repoRoot}/bench/RESULTS.md`,
+    readFileSync(`${repoRoot}/bench/RESULTS.md`, 'utf8') + section,
+  );
+  say('appended to bench/RESULTS.md');
+}
+process.exit(0);

@@ -1,0 +1,3 @@
+export * from './keys.js';
+export * from './tenants.js';
+export * from './timezone.js';

@@ -1,0 +1,115 @@
+import { sql } from 'kysely';
+import type { DomainContext } from '../context.js';
+import { percent, ratioConfidenceInterval, round2 } from './math.js';
+import { type PostFilter, queryParts } from './post-set.js';
+
+export const weekdays = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+/** A slot is recommended only if at least this many posts with known impressions were published in it. */
+export const MIN_POSTS_PER_SLOT = 5;
+
+interface CellRow {
+  dow: number;
+  hour: number;
+  posts: number;
+  k: number;
+  e: number | null;
+  n: number | null;
+  e2: number | null;
+  n2: number | null;
+  en: number | null;
+}
+
+interface Acc {
+  posts: number;
+  k: number;
+  e: number;
+  n: number;
+  e2: number;
+  n2: number;
+  en: number;
+}
+
+const empty = (): Acc => ({ posts: 0, k: 0, e: 0, n: 0, e2: 0, n2: 0, en: 0 });
+
+function add(a: Acc, r: CellRow): void {
+  a.posts += r.posts;
+  a.k += r.k;
+  a.e += r.e ?? 0;
+  a.n += r.n ?? 0;
+  a.e2 += r.e2 ?? 0;
+  a.n2 += r.n2 ?? 0;
+  a.en += r.en ?? 0;
+}
+
+function stats(a: Acc) {
+  const ci = ratioConfidenceInterval({ k: a.k, sumE: a.e, sumN: a.n, sumE2: a.e2, sumN2: a.n2, sumEN: a.en });
+  return {
+    posts: a.posts,
+    posts_with_impressions: a.k,
+    engagement_rate: round2(percent(a.k > 0 ? a.e : null, a.k > 0 ? a.n : null)),
+    confidence_interval: ci ? { low: round2(ci.low), high: round2(ci.high), level: 0.95 } : null,
+  };
+}
+
+export type SlotStats = ReturnType<typeof stats>;
+
+/** Per (weekday, hour) of publication in the zone; PostgreSQL applies the zone's rules per instant. */
+export function bestTimesPart(ctx: DomainContext) {
+  return sql`
+    SELECT extract(isodow FROM published_at AT TIME ZONE ${ctx.timezone})::int AS dow,
+      extract(hour FROM published_at AT TIME ZONE ${ctx.timezone})::int AS hour, 0 AS ord,
+      count(*)::int AS posts, count(er_den)::int AS k,
+      sum(er_num)::float8 AS e, sum(er_den)::float8 AS n,
+      sum(er_num::float8 * er_num)::float8 AS e2, sum(er_den::float8 * er_den)::float8 AS n2,
+      sum(er_num::float8 * er_den)::float8 AS en
+    FROM p GROUP BY 1, 2`;
+}
+
+export function bestTimesFrom(input: readonly unknown[]) {
+  const rows = input as readonly CellRow[];
+  const byDay = weekdays.map(() => empty());
+  const byHour = Array.from({ length: 24 }, empty);
+  const grid = weekdays.map(() => Array.from({ length: 24 }, empty));
+  for (const r of rows) {
+    const d = r.dow - 1;
+    const day = byDay[d];
+    const hour = byHour[r.hour];
+    const cell = grid[d]?.[r.hour];
+    if (day) add(day, r);
+    if (hour) add(hour, r);
+    if (cell) add(cell, r);
+  }
+  const cells = grid.flatMap((hours, d) =>
+    hours.map((a, h) => ({ day_of_week: weekdays[d] ?? 'Monday', hour_of_day: h, ...stats(a) })),
+  );
+  const eligible = cells
+    .filter((c) => c.posts_with_impressions >= MIN_POSTS_PER_SLOT && c.engagement_rate !== null)
+    .sort(
+      (a, b) =>
+        (b.engagement_rate ?? 0) - (a.engagement_rate ?? 0) ||
+        (b.confidence_interval?.low ?? 0) - (a.confidence_interval?.low ?? 0) ||
+        b.posts - a.posts ||
+        weekdays.indexOf(a.day_of_week) - weekdays.indexOf(b.day_of_week) ||
+        a.hour_of_day - b.hour_of_day,
+    );
+  return {
+    min_posts_per_slot: MIN_POSTS_PER_SLOT,
+    by_day_of_week: byDay.map((a, d) => ({ day_of_week: weekdays[d] ?? 'Monday', ...stats(a) })),
+    by_hour_of_day: byHour.map((a, h) => ({ hour_of_day: h, ...stats(a) })),
+    grid: cells,
+    recommendations: eligible.slice(0, 3),
+  };
+}
+
+export async function bestTimes(ctx: DomainContext, filter: PostFilter) {
+  const { cells } = await queryParts(ctx, filter, { cells: bestTimesPart(ctx) });
+  return bestTimesFrom(cells);
+}

@@ -1,0 +1,78 @@
+/** Rounds to 2 decimals for output only; nothing is rounded before aggregating. */
+export function round2(value: number | null): number | null {
+  if (value === null || !Number.isFinite(value)) return null;
+  return Math.round((value + Number.EPSILON) * 100) / 100;
+}
+
+/** num / den × 100, null when nothing is known (den null or 0). */
+export function percent(num: number | null, den: number | null): number | null {
+  if (num === null || den === null || den === 0) return null;
+  return (num / den) * 100;
+}
+
+/** Relative change in %, null when the base is unknown or zero. */
+export function changePct(current: number | null, previous: number | null): number | null {
+  if (current === null || previous === null || previous === 0) return null;
+  return ((current - previous) / Math.abs(previous)) * 100;
+}
+
+/**
+ * 95% confidence interval of a ratio estimator R = Σe / Σn over k posts (delta method):
+ * Var(R) ≈ Σ(e − R·n)² / (k (k − 1) n̄²), expanded from the sums so SQL can supply them.
+ * Bounds are in percent, clamped at 0; null with fewer than two posts.
+ */
+export function ratioConfidenceInterval(s: {
+  k: number;
+  sumE: number;
+  sumN: number;
+  sumE2: number;
+  sumN2: number;
+  sumEN: number;
+}): { low: number; high: number } | null {
+  if (s.k < 2 || s.sumN <= 0) return null;
+  const r = s.sumE / s.sumN;
+  const ss = Math.max(0, s.sumE2 - 2 * r * s.sumEN + r * r * s.sumN2);
+  const meanN = s.sumN / s.k;
+  const se = Math.sqrt(ss / (s.k * (s.k - 1))) / meanN;
+  return { low: Math.max(0, (r - 1.96 * se) * 100), high: (r + 1.96 * se) * 100 };
+}
+
+/** Average ranks (ties share the mean of their positions), 1-based. */
+export function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length).fill(0);
+  let i = 0;
+  while (i < order.length) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]?.[0] === order[i]?.[0]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let t = i; t <= j; t++) {
+      const idx = order[t]?.[1];
+      if (idx !== undefined) out[idx] = rank;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation (Pearson on average ranks, so ties are handled); null when undefined. */
+export function spearman(xs: readonly number[], ys: readonly number[]): number | null {
+  const n = xs.length;
+  if (n < 3 || ys.length !== n) return null;
+  const rx = ranks(xs);
+  const ry = ranks(ys);
+  const mx = rx.reduce((a, b) => a + b, 0) / n;
+  const my = ry.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (rx[i] ?? 0) - mx;
+    const dy = (ry[i] ?? 0) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  return sxy / Math.sqrt(sxx * syy);
+}

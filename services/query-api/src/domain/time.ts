@@ -1,0 +1,135 @@
+import { InvalidParameterError } from '../errors.js';
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formats.set(tz, f);
+  }
+  return f;
+}
+
+function wallClock(instant: Date, tz: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(tz).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** Offset of the zone from UTC at that instant, in ms (Berlin in summer: +7_200_000). */
+function offsetMs(instantMs: number, tz: string): number {
+  const w = wallClock(new Date(instantMs), tz);
+  return (
+    Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(instantMs / 1000) * 1000
+  );
+}
+
+/** `YYYY-MM-DD` of the instant in the zone. */
+export function localDate(instant: Date, tz: string): string {
+  const w = wallClock(instant, tz);
+  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The instant a local calendar day starts in the zone (DST-correct; a skipped midnight maps forward). */
+export function startOfLocalDay(date: string, tz: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const wall = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
+  let guess = wall - offsetMs(wall, tz);
+  guess = wall - offsetMs(guess, tz);
+  return new Date(guess);
+}
+
+/** Adds days to a `YYYY-MM-DD` calendar date. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export interface DateRange {
+  /** First local day, inclusive. */
+  start_date: string;
+  /** Last local day, inclusive. */
+  end_date: string;
+  timezone: string;
+  days: number;
+  /** [from, to) as instants. */
+  from: Date;
+  to: Date;
+}
+
+export const MAX_RANGE_DAYS = 366;
+export const DEFAULT_RANGE_DAYS = 30;
+
+/**
+ * Reads `start_date`/`end_date` (inclusive local days) in the zone. Defaults: the last 30 days ending
+ * today. A range may not end before it starts or cover more than 366 days.
+ */
+export function resolveRange(
+  input: { start_date?: string | undefined; end_date?: string | undefined },
+  tz: string,
+  now: Date,
+  defaultDays = DEFAULT_RANGE_DAYS,
+): DateRange {
+  const today = localDate(now, tz);
+  let end = input.end_date;
+  let start = input.start_date;
+  if (!end) end = start ? minDate(addDays(start, defaultDays - 1), today) : today;
+  if (!start) start = addDays(end, -(defaultDays - 1));
+  if (end < start) throw new InvalidParameterError('end_date', `must not be before start_date (${start})`);
+  const days = daysBetween(start, end) + 1;
+  if (days > MAX_RANGE_DAYS) {
+    throw new InvalidParameterError(
+      'end_date',
+      `the range covers ${days} days; at most ${MAX_RANGE_DAYS} are allowed`,
+    );
+  }
+  return {
+    start_date: start,
+    end_date: end,
+    timezone: tz,
+    days,
+    from: startOfLocalDay(start, tz),
+    to: startOfLocalDay(addDays(end, 1), tz),
+  };
+}
+
+/** The range of equal length just before this one. */
+export function previousRange(range: DateRange): DateRange {
+  const end = addDays(range.start_date, -1);
+  const start = addDays(range.start_date, -range.days);
+  return {
+    start_date: start,
+    end_date: end,
+    timezone: range.timezone,
+    days: range.days,
+    from: startOfLocalDay(start, range.timezone),
+    to: range.from,
+  };
+}
+
+function minDate(a: string, b: string): string {
+  return a < b ? a : b;
+}

@@ -1,0 +1,66 @@
+import { createDb } from '@postpulse/db';
+import { createKafka, createProducer } from '@postpulse/kafka';
+import { createLogger, type Logger } from '@postpulse/logging';
+import { createOlap } from '@postpulse/olap';
+import { createServiceRuntime } from '@postpulse/runtime';
+import { createTokenCipher, parseTokenKeys } from '@postpulse/secrets';
+import { Redis } from 'ioredis';
+import { createApp } from './app.js';
+import type { QueryApiConfig } from './config.js';
+
+export interface RunningQueryApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every dependency once, serves the API (and /healthz, /readyz, /metrics) and returns its URL and an
+ * ordered close. Used by main.ts and by the demo, which runs it in-process.
+ */
+export async function startQueryApi(
+  config: QueryApiConfig,
+  opts: { logger?: Logger } = {},
+): Promise<RunningQueryApi & { handleSignals(): void }> {
+  const logger = opts.logger ?? createLogger({ name: 'query-api', level: config.LOG_LEVEL });
+  const runtime = createServiceRuntime({ name: 'query-api', logger });
+  const db = createDb({
+    url: config.DATABASE_URL,
+    applicationName: 'query-api',
+    maxConnections: config.DATABASE_MAX_CONNECTIONS,
+  });
+  const olap = createOlap({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'query-api', logger });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const tokenCipher =
+    config.TOKEN_KEYS && config.TOKEN_KEY_CURRENT
+      ? createTokenCipher({ keys: parseTokenKeys(config.TOKEN_KEYS), currentKeyId: config.TOKEN_KEY_CURRENT })
+      : undefined;
+
+  const app = createApp({
+    db,
+    olap,
+    redis,
+    producer,
+    logger,
+    tokenCipher,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+  });
+  runtime.app.route('/', app);
+  runtime.addReadinessCheck('redis', () => redis.status === 'ready');
+  runtime.onShutdown({ name: 'kafka producer', run: () => producer.disconnect() });
+  runtime.onShutdown({ name: 'redis', run: async () => void (await redis.quit()) });
+  runtime.onShutdown({ name: 'clickhouse', run: () => olap.close() });
+  runtime.onShutdown({ name: 'postgres', run: () => db.destroy() });
+
+  const { port } = await runtime.listen(config.PORT, config.HOST);
+  const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    close: () => runtime.shutdown('close'),
+    handleSignals: () => runtime.handleSignals(),
+  };
+}

@@ -1,0 +1,317 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { contentPerformance } from '../src/domain/content.js';
+import type { platformComparison } from '../src/domain/platform-comparison.js';
+import type { postDetail } from '../src/domain/post-detail.js';
+import type { listPosts } from '../src/domain/posts.js';
+import type { PostCard } from '../src/domain/top-posts.js';
+import type { trends } from '../src/domain/trends.js';
+import type { Overview } from '../src/routes/analytics/overview.js';
+import type { bestTimesSchema } from '../src/routes/analytics/schema.js';
+import {
+  type ExpectedPost,
+  expectedActivityRateByDay,
+  expectedLikesGainedByDay,
+  expectedSummary,
+  inLocalRange,
+  latestPosts,
+  localWeekdayHour,
+  postRate,
+} from './expected.js';
+import { accountEvent, tenantData } from './fixtures.js';
+import { bodyOf, createHarness, errorOf, type Harness } from './harness.js';
+
+type BestTimes = z.infer<typeof bestTimesSchema>;
+type Trends = Awaited<ReturnType<typeof trends>>;
+type Comparison = Awaited<ReturnType<typeof platformComparison>>;
+type Content = Awaited<ReturnType<typeof contentPerformance>>;
+type PostDetail = Awaited<ReturnType<typeof postDetail>>;
+type PostPage = Awaited<ReturnType<typeof listPosts>>;
+
+// Numbers end to end: events → Kafka → the real aggregator → Postgres + ClickHouse → the API, compared with
+// totals computed here from the same events.
+const NOW = new Date('2026-04-01T10:00:00Z');
+const TZ = 'Europe/Berlin'; // DST starts 2026-03-29 inside the range
+const START = '2026-03-01';
+const END = '2026-03-31';
+const range = `start_date=${START}&end_date=${END}`;
+
+let h: Harness;
+let a: { id: string; key: string };
+let expectedA: ExpectedPost[];
+let inRangeA: ExpectedPost[];
+
+beforeAll(async () => {
+  h = await createHarness({ now: NOW });
+  a = await h.tenant('Analytics A', { timezone: TZ });
+  const b = await h.tenant('Analytics B');
+  const dataA = tenantData({
+    tenantId: a.id,
+    marker: 'ana',
+    count: 80,
+    start: Date.UTC(2026, 1, 20),
+    days: 42,
+    seed: 7,
+  });
+  const dataB = tenantData({
+    tenantId: b.id,
+    marker: 'anb',
+    count: 20,
+    start: Date.UTC(2026, 2, 1),
+    days: 30,
+    seed: 9,
+  });
+  const accounts = [
+    accountEvent(a.id, 'linkedin', 'ana-acct-linkedin', '2026-02-25T12:00:00Z', 1000),
+    accountEvent(a.id, 'linkedin', 'ana-acct-linkedin', '2026-03-10T12:00:00Z', 1100),
+    accountEvent(a.id, 'linkedin', 'ana-acct-linkedin', '2026-03-31T12:00:00Z', 1250),
+    accountEvent(a.id, 'twitter', 'ana-acct-twitter', '2026-03-05T12:00:00Z', 500),
+    accountEvent(a.id, 'twitter', 'ana-acct-twitter', '2026-03-20T12:00:00Z', 480),
+  ];
+  await h.ingest([...dataA.posts, ...dataB.posts], accounts);
+  expectedA = latestPosts(dataA.posts, TZ);
+  inRangeA = expectedA.filter((p) => inLocalRange(p, START, END));
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function json<T>(res: Response): Promise<T> {
+  expect(res.status, await res.clone().text()).toBe(200);
+  return bodyOf<T>(res);
+}
+
+describe('GET /analytics/overview', () => {
+  it('matches totals computed from the events, for the period and the one before', async () => {
+    const body = await json<Overview>(await h.get(`/api/v1/analytics/overview?${range}`, a.key));
+    expect(inRangeA.length).toBeGreaterThan(40);
+    expect(body.period).toEqual({ start: START, end: END, timezone: TZ });
+    expect(body.summary).toEqual({
+      ...expectedSummary(inRangeA),
+      total_engagements: expect.any(Number),
+      follower_growth: 250 - 20,
+    });
+    const prev = expectedA.filter((p) => inLocalRange(p, '2026-01-29', '2026-02-28'));
+    expect(prev.length).toBeGreaterThan(0);
+    expect(body.previous_period.summary).toMatchObject(expectedSummary(prev));
+    const cur = expectedSummary(inRangeA).total_likes ?? 0;
+    const before = expectedSummary(prev).total_likes ?? 1;
+    expect(body.previous_period.change_pct.total_likes).toBe(
+      Math.round(((cur - before) / before) * 10000) / 100,
+    );
+  });
+
+  it('breaks totals down by platform with each platform’s share of posts', async () => {
+    const body = await json<Overview>(await h.get(`/api/v1/analytics/overview?${range}`, a.key));
+    for (const row of body.by_platform) {
+      const posts = inRangeA.filter((p) => p.platform === row.platform);
+      expect(row).toMatchObject(expectedSummary(posts));
+      expect(row.share_of_posts).toBe(Math.round((posts.length / inRangeA.length) * 10000) / 100);
+    }
+    expect(body.by_platform.map((r) => r.platform).sort()).toEqual(
+      [...new Set(inRangeA.map((p) => p.platform))].sort(),
+    );
+    expect(body.trends).toHaveLength(31);
+    expect(body.data_freshness).toHaveLength(4);
+  });
+
+  it('filters by platform', async () => {
+    const body = await json<Overview>(
+      await h.get(`/api/v1/analytics/overview?${range}&platform=twitter`, a.key),
+    );
+    expect(body.summary).toMatchObject(expectedSummary(inRangeA.filter((p) => p.platform === 'twitter')));
+  });
+
+  it('reads dates in the tz parameter when given', async () => {
+    const body = await json<Overview>(
+      await h.get(`/api/v1/analytics/overview?${range}&tz=America/Los_Angeles`, a.key),
+    );
+    const la = latestPosts(
+      expectedA.flatMap((p) => p.observations),
+      'America/Los_Angeles',
+    ).filter((p) => inLocalRange(p, START, END));
+    expect(body.summary.total_posts).toBe(la.length);
+  });
+});
+
+describe('GET /analytics/top-posts', () => {
+  it('ranks by engagement rate with deterministic ties', async () => {
+    const body = await json<{ data: PostCard[] }>(
+      await h.get(`/api/v1/analytics/top-posts?${range}&limit=50`, a.key),
+    );
+    const expected = inRangeA
+      .filter((p) => postRate(p) !== null)
+      .sort(
+        (x, y) =>
+          (postRate(y) ?? 0) - (postRate(x) ?? 0) || Date.parse(y.published_at) - Date.parse(x.published_at),
+      )
+      .slice(0, 50)
+      .map((p) => p.platform_post_id);
+    expect(body.data.map((p) => p.platform_post_id)).toEqual(expected);
+  });
+
+  it('ranks by likes_count', async () => {
+    const body = await json<{ data: PostCard[] }>(
+      await h.get(`/api/v1/analytics/top-posts?${range}&metric=likes_count&limit=5`, a.key),
+    );
+    const likes = inRangeA.map((p) => p.latest.likes_count ?? 0).sort((x, y) => y - x);
+    expect(body.data.map((p) => p.likes_count)).toEqual(likes.slice(0, 5));
+  });
+});
+
+describe('GET /analytics/best-times', () => {
+  it('places posts by local weekday and hour and states the minimum for recommendations', async () => {
+    const body = await json<BestTimes>(await h.get('/api/v1/analytics/best-times?days=60', a.key));
+    const from = '2026-02-01';
+    const posts = expectedA.filter((p) => inLocalRange(p, from, '2026-04-01'));
+    expect(body.period).toEqual({ start: from, end: '2026-04-01', timezone: TZ });
+    expect(body.grid).toHaveLength(168);
+    for (const cell of body.grid) {
+      const n = posts.filter((p) => {
+        const w = localWeekdayHour(p);
+        return w.day === cell.day_of_week && w.hour === cell.hour_of_day;
+      }).length;
+      expect(cell.posts, `${cell.day_of_week} ${cell.hour_of_day}`).toBe(n);
+    }
+    expect(body.min_posts_per_slot).toBe(5);
+    for (const r of body.recommendations) expect(r.posts_with_impressions).toBeGreaterThanOrEqual(5);
+    expect(body.by_day_of_week.reduce((s, d) => s + d.posts, 0)).toBe(posts.length);
+  });
+});
+
+describe('GET /analytics/trends', () => {
+  it('basis=published groups posts by local publication day', async () => {
+    const body = await json<Trends>(await h.get(`/api/v1/analytics/trends?${range}&metric=posts`, a.key));
+    expect(body.basis).toBe('published');
+    for (const p of body.points) {
+      expect(p.value).toBe(inRangeA.filter((x) => x.local.slice(0, 10) === p.period_start).length);
+    }
+  });
+
+  it('basis=activity gives what was gained per day, from snapshot deltas', async () => {
+    const body = await json<Trends>(
+      await h.get(`/api/v1/analytics/trends?${range}&metric=likes_count&basis=activity`, a.key),
+    );
+    expect(body.basis).toBe('activity');
+    expect(body.basis_description).toMatch(/gained/);
+    const expected = expectedLikesGainedByDay(expectedA, TZ, START, END);
+    for (const p of body.points) expect(p.value, p.period_start).toBe(expected.get(p.period_start) ?? 0);
+  });
+
+  it('basis=activity engagement_rate divides gained engagements by gained impressions', async () => {
+    const body = await json<Trends>(
+      await h.get(`/api/v1/analytics/trends?${range}&metric=engagement_rate&basis=activity`, a.key),
+    );
+    const expected = expectedActivityRateByDay(expectedA, TZ, START, END);
+    expect(expected.size).toBeGreaterThan(10);
+    for (const p of body.points) expect(p.value, p.period_start).toBe(expected.get(p.period_start) ?? null);
+  });
+
+  it('basis=activity weekly sums the daily gains of the range', async () => {
+    const body = await json<Trends>(
+      await h.get(`/api/v1/analytics/trends?${range}&metric=likes_count&basis=activity&period=weekly`, a.key),
+    );
+    const daily = expectedLikesGainedByDay(expectedA, TZ, START, END);
+    const total = [...daily.values()].reduce((x, y) => x + y, 0);
+    expect(body.points.reduce((s, p) => s + (p.value ?? 0), 0)).toBe(total);
+    expect(body.points[0]?.period_start).toBe('2026-02-23');
+  });
+
+  it('weekly periods start on Monday', async () => {
+    const body = await json<Trends>(
+      await h.get(`/api/v1/analytics/trends?${range}&period=weekly&metric=posts`, a.key),
+    );
+    expect(body.points[0]?.period_start).toBe('2026-02-23');
+    expect(body.points.reduce((s, p) => s + (p.value ?? 0), 0)).toBe(inRangeA.length);
+  });
+});
+
+describe('GET /analytics/platform-comparison', () => {
+  it('ranks platforms by engagement rate and derives insights from the numbers', async () => {
+    const body = await json<Comparison>(await h.get(`/api/v1/analytics/platform-comparison?${range}`, a.key));
+    const rates = body.platforms.map((p) => ({
+      platform: p.platform,
+      rate: expectedSummary(inRangeA.filter((x) => x.platform === p.platform)).avg_engagement_rate,
+    }));
+    const best = [...rates].sort((x, y) => (y.rate ?? 0) - (x.rate ?? 0))[0];
+    expect(body.ranking[0]?.platform).toBe(best?.platform);
+    expect(body.insights.length).toBeGreaterThan(0);
+    expect(body.insights.join(' ')).toContain(`(${best?.rate}%)`);
+  });
+});
+
+describe('GET /analytics/content', () => {
+  it('groups by content type and hashtag (case-insensitive, with a minimum) and correlates length', async () => {
+    const body = await json<Content>(await h.get(`/api/v1/analytics/content?${range}`, a.key));
+    for (const t of body.by_content_type) {
+      expect(t.posts).toBe(inRangeA.filter((p) => p.content_type === t.content_type).length);
+    }
+    const growth = inRangeA.filter((p) => p.hashtags.some((x) => x.toLowerCase() === 'growth'));
+    const row = body.by_hashtag.hashtags.find((x) => x.hashtag === 'growth');
+    expect(row?.posts).toBe(growth.length);
+    expect(row?.avg_engagement_rate).toBe(expectedSummary(growth).avg_engagement_rate);
+    expect(body.by_hashtag.min_posts).toBe(3);
+    expect(body.by_text_length.reduce((s, b) => s + b.posts, 0)).toBe(inRangeA.length);
+    expect(body.length_engagement_correlation.posts).toBe(
+      inRangeA.filter((p) => postRate(p) !== null).length,
+    );
+    expect(body.length_engagement_correlation.rho).toBeGreaterThanOrEqual(-1);
+  });
+});
+
+describe('GET /analytics/posts/{post_id}', () => {
+  it('returns the latest metrics and the hourly history, by our id and by platform:platform_post_id', async () => {
+    const target = inRangeA.find((p) => p.latest.impressions !== null && p.latest.clicks !== null);
+    if (!target) throw new Error('fixture has no complete post');
+    const byNatural = await json<PostDetail>(
+      await h.get(`/api/v1/analytics/posts/${target.platform}:${target.platform_post_id}`, a.key),
+    );
+    expect(byNatural.analytics).toMatchObject({
+      likes_count: target.latest.likes_count,
+      impressions: target.latest.impressions,
+      clicks: target.latest.clicks,
+      engagement_rate: Math.round((postRate(target) ?? 0) * 100) / 100,
+      click_through_rate:
+        Math.round(((target.latest.clicks ?? 0) / (target.latest.impressions ?? 1)) * 10000) / 100,
+    });
+    expect(byNatural.history.points.map((p) => p.likes_count)).toEqual(
+      target.observations.map((o) => o.metrics.likes_count),
+    );
+    const byId = await json<PostDetail>(await h.get(`/api/v1/analytics/posts/${byNatural.id}`, a.key));
+    expect(byId).toEqual(byNatural);
+  });
+
+  it('is 404 for an unknown post and 400 for a malformed id', async () => {
+    expect((await h.get('/api/v1/analytics/posts/linkedin:nope', a.key)).status).toBe(404);
+    expect((await h.get('/api/v1/analytics/posts/00000000-0000-4000-8000-000000000000', a.key)).status).toBe(
+      404,
+    );
+    const bad = await h.get('/api/v1/analytics/posts/myspace:1', a.key);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).error.message).toMatch(/post_id/);
+  });
+});
+
+describe('GET /posts', () => {
+  it('pages through every post newest first without repeats', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: { platform_post_id: string }[]; next_cursor: string | null } = await json<PostPage>(
+        await h.get(`/api/v1/posts?limit=7${cursor ? `&cursor=${cursor}` : ''}`, a.key),
+      );
+      seen.push(...page.data.map((p) => p.platform_post_id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    const expected = [...expectedA]
+      .sort((x, y) => Date.parse(y.published_at) - Date.parse(x.published_at))
+      .map((p) => p.platform_post_id);
+    expect(seen).toEqual(expected);
+  });
+
+  it('rejects a malformed cursor naming the parameter', async () => {
+    const res = await h.get('/api/v1/posts?cursor=garbage', a.key);
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).error.message).toMatch(/cursor/);
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-times.js';
+import { changePct, percent, ranks, ratioConfidenceInterval, round2, spearman } from '../src/domain/math.js';
+import { parsePostRef } from '../src/domain/post-detail.js';
+import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
+import { localDate, previousRange, resolveRange, startOfLocalDay } from '../src/domain/time.js';
+import { periodStart, periodStarts } from '../src/domain/trends.js';
+import { InvalidParameterError } from '../src/errors.js';
+
+describe('math', () => {
+  it('rounds only at the edge and keeps null for unknowns', () => {
+    expect(round2(1.005)).toBe(1.01);
+    expect(round2(null)).toBeNull();
+    expect(percent(5, 0)).toBeNull();
+    expect(percent(null, 10)).toBeNull();
+    expect(percent(1, 3)).toBeCloseTo(33.3333, 3);
+    expect(changePct(150, 100)).toBe(50);
+    expect(changePct(1, 0)).toBeNull();
+  });
+
+  it('averages tied ranks', () => {
+    expect(ranks([10, 20, 20, 30])).toEqual([1, 2.5, 2.5, 4]);
+  });
+
+  it('computes Spearman rho as a textbook example does', () => {
+    // Classic example: IQ vs hours of TV (Wikipedia), rho = −29/165 ≈ −0.1758.
+    const iq = [106, 100, 86, 101, 99, 103, 97, 113, 112, 110];
+    const tv = [7, 27, 2, 50, 28, 29, 20, 12, 6, 17];
+    expect(spearman(iq, tv)).toBeCloseTo(-29 / 165, 6);
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 10);
+    expect(spearman([1, 2], [2, 1])).toBeNull();
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
+  });
+
+  it('gives a ratio confidence interval that contains the estimate and narrows with more posts', () => {
+    const posts = (k: number) => {
+      const e = Array.from({ length: k }, (_, i) => 10 + (i % 3));
+      const n = Array.from({ length: k }, (_, i) => 200 + 10 * (i % 5));
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      return {
+        k,
+        sumE: sum(e),
+        sumN: sum(n),
+        sumE2: sum(e.map((x) => x * x)),
+        sumN2: sum(n.map((x) => x * x)),
+        sumEN: sum(e.map((x, i) => x * (n[i] ?? 0))),
+      };
+    };
+    const small = ratioConfidenceInterval(posts(5));
+    const large = ratioConfidenceInterval(posts(500));
+    const s = posts(5);
+    const r = (s.sumE / s.sumN) * 100;
+    expect(small?.low).toBeLessThanOrEqual(r);
+    expect(small?.high).toBeGreaterThanOrEqual(r);
+    expect((large?.high ?? 0) - (large?.low ?? 0)).toBeLessThan((small?.high ?? 0) - (small?.low ?? 0));
+    expect(ratioConfidenceInterval({ ...s, k: 1 })).toBeNull();
+  });
+});
+
+describe('date ranges in a time zone', () => {
+  const now = new Date('2026-04-01T10:00:00Z');
+
+  it('defaults to the last 30 local days ending today', () => {
+    const r = resolveRange({}, 'Europe/Berlin', now);
+    expect(r).toMatchObject({ start_date: '2026-03-03', end_date: '2026-04-01', days: 30 });
+  });
+
+  it('cuts days at local midnight across a DST change', () => {
+    expect(startOfLocalDay('2026-03-29', 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(startOfLocalDay('2026-03-30', 'Europe/Berlin').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(startOfLocalDay('2026-11-01', 'America/New_York').toISOString()).toBe('2026-11-01T04:00:00.000Z');
+    expect(startOfLocalDay('2026-11-02', 'America/New_York').toISOString()).toBe('2026-11-02T05:00:00.000Z');
+    expect(localDate(new Date('2026-03-31T22:30:00Z'), 'Europe/Berlin')).toBe('2026-04-01');
+  });
+
+  it('gives the preceding period of equal length', () => {
+    const r = resolveRange({ start_date: '2026-03-01', end_date: '2026-03-31' }, 'UTC', now);
+    expect(previousRange(r)).toMatchObject({ start_date: '2026-01-29', end_date: '2026-02-28', days: 31 });
+    expect(previousRange(r).to).toEqual(r.from);
+  });
+
+  it('rejects an end before the start and ranges over 366 days, naming end_date', () => {
+    expect(() => resolveRange({ start_date: '2026-03-02', end_date: '2026-03-01' }, 'UTC', now)).toThrow(
+      InvalidParameterError,
+    );
+    expect(() => resolveRange({ start_date: '2025-01-01', end_date: '2026-01-02' }, 'UTC', now)).toThrow(
+      /end_date.*367/,
+    );
+    expect(resolveRange({ start_date: '2024-01-01', end_date: '2024-12-31' }, 'UTC', now).days).toBe(366);
+  });
+
+  it('starts weeks on Monday and months on the 1st', () => {
+    expect(periodStart('2026-03-01', 'weekly')).toBe('2026-02-23');
+    expect(periodStart('2026-03-02', 'weekly')).toBe('2026-03-02');
+    expect(periodStart('2026-03-17', 'monthly')).toBe('2026-03-01');
+    const r = resolveRange({ start_date: '2026-01-15', end_date: '2026-03-02' }, 'UTC', now);
+    expect(periodStarts(r, 'monthly')).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+  });
+});
+
+describe('best times', () => {
+  const cell = (dow: number, hour: number, k: number, e: number, n: number) => ({
+    dow,
+    hour,
+    posts: k,
+    k,
+    e,
+    n,
+    e2: (e * e) / k,
+    n2: (n * n) / k,
+    en: (e * n) / k,
+  });
+
+  it('recommends only cells with enough posts, best first', () => {
+    const result = bestTimesFrom([
+      cell(2, 14, MIN_POSTS_PER_SLOT - 1, 90, 100), // highest rate, too few posts
+      cell(1, 9, MIN_POSTS_PER_SLOT, 10, 100),
+      cell(3, 18, MIN_POSTS_PER_SLOT + 2, 20, 100),
+    ]);
+    expect(result.grid).toHaveLength(168);
+    expect(result.recommendations.map((r) => [r.day_of_week, r.hour_of_day])).toEqual([
+      ['Wednesday', 18],
+      ['Monday', 9],
+    ]);
+    expect(result.by_day_of_week[1]?.posts).toBe(MIN_POSTS_PER_SLOT - 1);
+  });
+});
+
+describe('ids and cursors', () => {
+  it('parses our id and platform:platform_post_id, and rejects anything else naming post_id', () => {
+    expect(parsePostRef('0A8E4C1E-1111-4111-8111-111111111111')).toEqual({
+      id: '0a8e4c1e-1111-4111-8111-111111111111',
+    });
+    expect(parsePostRef('linkedin:urn:li:share:1')).toEqual({
+      platform: 'linkedin',
+      platform_post_id: 'urn:li:share:1',
+    });
+    expect(() => parsePostRef('myspace:1')).toThrow(/post_id/);
+    expect(() => parsePostRef('twitter:')).toThrow(/post_id/);
+  });
+
+  it('round-trips cursors and rejects tampered ones naming cursor', () => {
+    const c = { published_at: '2026-03-01T10:00:00.000Z', id: '0a8e4c1e-1111-4111-8111-111111111111' };
+    expect(decodeCursor(encodeCursor(c))).toEqual(c);
+    expect(() => decodeCursor('nope')).toThrow(/cursor/);
+    expect(() => decodeCursor(Buffer.from('["x","y"]').toString('base64url'))).toThrow(/cursor/);
+  });
+});
