@@ -1,2 +1,3 @@
 export * from './config.js';
+export { portInUse } from './processes.js';
 export * from './stack.js';

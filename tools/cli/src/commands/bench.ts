@@ -12,17 +12,23 @@ export function registerBench(program: Command): void {
     .command('bench')
     .argument('[subject]', 'a folder of bench/ with a run.ts')
     .argument('[args...]', 'passed to the benchmark')
-    .description('run a benchmark against the local stack (figures go to stdout; record them in bench/RESULTS.md)')
+    .description(
+      'run a benchmark against the local stack (figures go to stdout; record them in bench/RESULTS.md)',
+    )
     .action((subject: string | undefined, args: string[]) => {
       if (!subject || !subjects().includes(subject)) {
         console.log(`benchmarks: ${subjects().join(', ') || 'none'}`);
         if (subject) process.exitCode = 2;
         return;
       }
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, subject, 'run.ts'), ...args], {
-        stdio: 'inherit',
-        cwd: repoRoot,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(benchDir, subject, 'run.ts'), ...args],
+        {
+          stdio: 'inherit',
+          cwd: repoRoot,
+        },
+      );
       process.exitCode = run.status ?? 1;
     });
 }
