@@ -58,6 +58,10 @@ export const postMetricsSnapshotSchema = z
 
 export type PostMetricsSnapshot = z.infer<typeof postMetricsSnapshotSchema>;
 export type PostMetrics = z.infer<typeof postMetricsSchema>;
+export type PostMetricName = keyof PostMetrics;
+
+/** The snapshot's metric fields in contract order: stores and reads iterate over this one list. */
+export const postMetricNames = Object.keys(postMetricsSchema.shape) as readonly PostMetricName[];
 
 export const accountMetricsSnapshotSchema = z
   .object({

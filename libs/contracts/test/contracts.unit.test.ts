@@ -4,6 +4,7 @@ import {
   dlqTopic,
   jsonSchemaFiles,
   messageKeys,
+  postMetricNames,
   postMetricsSnapshotSchema,
   renderJsonSchema,
   snapshotEventId,
@@ -93,5 +94,11 @@ describe('snapshotEventId', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(snapshotEventId({ ...parts, observed_at: '2025-01-16T09:00:00+01:00' })).toBe(id);
     expect(snapshotEventId({ ...parts, subject_id: '2' })).not.toBe(id);
+  });
+});
+
+describe('postMetricNames', () => {
+  it('lists every metric of the snapshot, in contract order', () => {
+    expect(postMetricNames).toEqual(Object.keys(example.metrics));
   });
 });

@@ -6,24 +6,11 @@
  * would return an older count when the newest observation says "not reported".
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { type PostMetricName, postMetricNames } from '@postpulse/contracts';
 import { z } from 'zod';
 import { join, raw, type Sql, sql } from './sql.js';
 
-export const postMetricNames = [
-  'impressions',
-  'reach',
-  'clicks',
-  'likes_count',
-  'comments_count',
-  'shares_count',
-  'saves_count',
-  'reactions_count',
-  'retweets_count',
-  'quote_tweets_count',
-  'video_views',
-  'video_watch_time',
-] as const;
-export type PostMetricName = (typeof postMetricNames)[number];
+export type { PostMetricName };
 export type PostMetricValues = Record<PostMetricName, number | null>;
 
 const platform = z.enum(['linkedin', 'twitter', 'facebook', 'instagram']);

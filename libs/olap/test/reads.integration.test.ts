@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { postMetricNames } from '@postpulse/contracts';
 import { createTestOlap, type TestOlap } from '@postpulse/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  postMetricNames,
   readAccountMetricsByDay,
   readBestTimes,
   readMetricsByBucket,

@@ -1,4 +1,4 @@
-import type { AccountMetricsSnapshot, PostMetricsSnapshot } from '@postpulse/contracts';
+import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
   type Database,
   ensureMonthlyPartitions,
@@ -9,20 +9,6 @@ import {
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { observedMs, pickPerKey, subjectKey } from './keys.js';
 
-const postMetricNames = [
-  'impressions',
-  'reach',
-  'clicks',
-  'likes_count',
-  'comments_count',
-  'shares_count',
-  'saves_count',
-  'reactions_count',
-  'retweets_count',
-  'quote_tweets_count',
-  'video_views',
-  'video_watch_time',
-] as const;
 const accountMetricNames = ['followers_count', 'following_count', 'posts_count'] as const;
 
 /** What ClickHouse rows need of a post, read back from Postgres after the batch's upsert. */

@@ -56,6 +56,7 @@ export async function createHarness(opts: { databaseUrl?: string } = {}): Promis
     DATABASE_URL: databaseUrl,
     CLICKHOUSE_URL: stack.CLICKHOUSE_URL,
     CLICKHOUSE_DATABASE: olap.database,
+    REDIS_URL: stack.REDIS_URL,
     AGGREGATOR_GROUP_ID: uniqueGroupId('aggregator'),
     AGGREGATOR_POST_METRICS_TOPIC: postTopic,
     AGGREGATOR_ACCOUNT_METRICS_TOPIC: accountTopic,

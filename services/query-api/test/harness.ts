@@ -97,6 +97,7 @@ export async function createHarness(opts: {
       DATABASE_URL: pg.url,
       CLICKHOUSE_URL: stack.CLICKHOUSE_URL,
       CLICKHOUSE_DATABASE: olap.database,
+      REDIS_URL: stack.REDIS_URL,
       AGGREGATOR_GROUP_ID: uniqueGroupId('qa-aggregator'),
       AGGREGATOR_POST_METRICS_TOPIC: postTopic,
       AGGREGATOR_ACCOUNT_METRICS_TOPIC: accountTopic,

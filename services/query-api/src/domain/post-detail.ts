@@ -1,4 +1,4 @@
-import { platforms } from '@postpulse/contracts';
+import { type PostMetricName, platforms, postMetricNames } from '@postpulse/contracts';
 import { sql as chSql, raw } from '@postpulse/olap';
 import { z } from 'zod';
 import type { DomainContext } from '../context.js';
@@ -26,24 +26,8 @@ export function parsePostRef(value: string): PostRef {
   throw new InvalidParameterError('post_id', 'expected a post id (UUID) or platform:platform_post_id');
 }
 
-const metricNames = [
-  'impressions',
-  'reach',
-  'clicks',
-  'likes_count',
-  'comments_count',
-  'shares_count',
-] as const;
-const extraNames = [
-  'saves_count',
-  'reactions_count',
-  'retweets_count',
-  'quote_tweets_count',
-  'video_views',
-  'video_watch_time',
-] as const;
-const allMetrics = [...metricNames, ...extraNames] as const;
-type MetricName = (typeof allMetrics)[number];
+const allMetrics = postMetricNames;
+type MetricName = PostMetricName;
 
 const count = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
 const historyRow = z.object({
