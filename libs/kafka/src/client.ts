@@ -6,6 +6,7 @@ import {
   Kafka,
   type LogEntry,
   logLevel,
+  Partitioners,
   type Producer,
   type ProducerConfig,
 } from 'kafkajs';
@@ -44,13 +45,15 @@ export function createKafka({ brokers, clientId, logger }: KafkaSettings): Kafka
 
 /**
  * Waits for every in-sync replica (`acks: -1` is set per send); idempotence makes retried sends
- * safe within a producer session.
+ * safe within a producer session. Keys go to partitions as the Java client puts them (murmur2), so
+ * producers in other languages agree on where a post's events live.
  */
 export function createProducer(kafka: Kafka, config: ProducerConfig = {}): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
     ...config,
   });
 }
