@@ -63,6 +63,10 @@ export type PostMetricName = keyof PostMetrics;
 /** The snapshot's metric fields in contract order: stores and reads iterate over this one list. */
 export const postMetricNames = Object.keys(postMetricsSchema.shape) as readonly PostMetricName[];
 
+/** Every metric unknown (null): the start of a snapshot built from a source that reports only some. */
+export const emptyPostMetrics = (): PostMetrics =>
+  Object.fromEntries(postMetricNames.map((m) => [m, null])) as PostMetrics;
+
 export const accountMetricsSnapshotSchema = z
   .object({
     schema_version: z.literal(1),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type AccountMetricsSnapshot,
+  emptyPostMetrics,
   messageKeys,
   type PostMetrics,
   type PostMetricsSnapshot,
@@ -8,20 +9,7 @@ import {
 } from '@postpulse/contracts';
 import type { Message } from '@postpulse/kafka';
 
-export const emptyMetrics: PostMetrics = {
-  impressions: null,
-  reach: null,
-  clicks: null,
-  likes_count: null,
-  comments_count: null,
-  shares_count: null,
-  saves_count: null,
-  reactions_count: null,
-  retweets_count: null,
-  quote_tweets_count: null,
-  video_views: null,
-  video_watch_time: null,
-};
+export const emptyMetrics: PostMetrics = emptyPostMetrics();
 
 export function postEvent(
   over: Partial<PostMetricsSnapshot> &

@@ -1,6 +1,7 @@
 import {
   type AccountMetricsSnapshot,
   type contentTypes,
+  emptyPostMetrics,
   type Platform,
   type PostMetrics,
   type PostMetricsSnapshot,
@@ -33,21 +34,6 @@ export function sum(...parts: Array<number | null>): number | null {
   }
   return total;
 }
-
-export const emptyMetrics = (): PostMetrics => ({
-  impressions: null,
-  reach: null,
-  clicks: null,
-  likes_count: null,
-  comments_count: null,
-  shares_count: null,
-  saves_count: null,
-  reactions_count: null,
-  retweets_count: null,
-  quote_tweets_count: null,
-  video_views: null,
-  video_watch_time: null,
-});
 
 /** Any platform time (X ISO, Meta `+0000`, LinkedIn epoch ms) → ISO UTC, or null. */
 export function toIso(v: unknown): string | null {
@@ -88,7 +74,7 @@ export function postSnapshot(
     platform_post_id: postId,
     observed_at,
     post,
-    metrics: { ...emptyMetrics(), ...metrics },
+    metrics: { ...emptyPostMetrics(), ...metrics },
   };
 }
 
