@@ -10,7 +10,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { messageKeys, type PostMetricsSnapshot, snapshotEventId } from '@postpulse/contracts';
 import { createDb, migrateToLatest } from '@postpulse/db';
-import { createConsumer, createKafka, createProducer, type Message } from '@postpulse/kafka';
+import { createConsumer, createKafka, createProducer, ensureTopics, type Message } from '@postpulse/kafka';
 import { createLogger } from '@postpulse/logging';
 import { sql as chSql, createOlap, ident, migrateOlap } from '@postpulse/olap';
 import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
@@ -91,7 +91,7 @@ function event(post: number, k: number): PostMetricsSnapshot {
 async function produce(): Promise<{ seconds: number; bytes: number }> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await ensureTopics(admin, [topic], { partitions: PARTITIONS, replicationFactor: 1 });
   await admin.disconnect();
   const producer = createProducer(kafka);
   await producer.connect();

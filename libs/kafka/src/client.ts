@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@postpulse/logging';
 import {
   type Admin,
@@ -72,17 +73,22 @@ export interface TopicSettings {
   replicationFactor: number;
 }
 
-/** Creates the topics that do not exist yet and waits until they have leaders. */
+/**
+ * Creates the topics that do not exist yet and waits until every partition has a leader. A new
+ * topic can be known to the controller before the broker serves its metadata (kafkajs then fails
+ * with "does not host this topic-partition"), so readiness is polled here rather than trusted.
+ */
 export async function ensureTopics(
   admin: Admin,
   names: readonly string[],
   settings: TopicSettings,
+  timeoutMs = 30_000,
 ): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = names.filter((n) => !existing.has(n));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: settings.partitions,
@@ -90,5 +96,22 @@ export async function ensureTopics(
       })),
     });
   }
-  return missing;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+      const ready = topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready && topics.length === names.length) return missing;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`topics without leaders after ${timeoutMs} ms (${names.join(', ')})${cause}`, {
+        cause: lastError,
+      });
+    }
+    await delay(100);
+  }
 }

@@ -79,7 +79,9 @@ describe('RateLimiter (real Redis)', () => {
   });
 
   it('replicas competing never exceed the limit (system clock, Redis TIME)', async () => {
-    const limiters = [0, 1, 2].map(() => new RateLimiter(redis, systemClock, `race:${Date.now()}:`));
+    // One prefix for all three: they must share the bucket, as replicas do.
+    const prefix = `race:${Date.now()}:`;
+    const limiters = [0, 1, 2].map(() => new RateLimiter(redis, systemClock, prefix));
     const b = [{ key: 'k', limit: 50, windowMs: 600_000, mode: 'fixed' as const }];
     const results = await Promise.all(
       Array.from(

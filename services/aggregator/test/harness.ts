@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { parseConfig } from '@postpulse/config';
 import { dlqTopic } from '@postpulse/contracts';
 import { createDb, type Database } from '@postpulse/db';
-import { createKafka, createProducer, type Message, type Producer } from '@postpulse/kafka';
+import { createKafka, createProducer, ensureTopics, type Message, type Producer } from '@postpulse/kafka';
 import { createLogger } from '@postpulse/logging';
 import {
   createTestDatabase,
@@ -68,12 +68,9 @@ export async function createHarness(opts: { databaseUrl?: string } = {}): Promis
   const kafka = createKafka({ brokers: [stack.KAFKA_BROKERS], clientId: 'aggregator-test', logger });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [postTopic, accountTopic, dlqTopic(postTopic), dlqTopic(accountTopic)].map((topic) => ({
-      topic,
-      numPartitions: 3,
-    })),
+  await ensureTopics(admin, [postTopic, accountTopic, dlqTopic(postTopic), dlqTopic(accountTopic)], {
+    partitions: 3,
+    replicationFactor: 1,
   });
   await admin.disconnect();
   const producer = createProducer(kafka);
