@@ -31,13 +31,16 @@ export function registerDemo(program: Command): void {
         seed: cfg.DEMO_SEED,
         postsPerAccount: cfg.DEMO_POSTS_PER_ACCOUNT,
       });
-      let signals = 0;
+      // npm forwards the terminal's Ctrl-C to us as well, so one keypress can arrive twice: only a
+      // signal more than a second after the first means "stop waiting and kill".
+      let firstSignalAt = 0;
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM'] as const) {
           process.on(signal, () => {
-            signals += 1;
-            if (signals === 1) resolve();
-            else {
+            if (firstSignalAt === 0) {
+              firstSignalAt = Date.now();
+              resolve();
+            } else if (Date.now() - firstSignalAt > 1000) {
               console.log('demo: killing the services');
               demo.kill();
               process.exit(130);
