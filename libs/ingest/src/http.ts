@@ -186,6 +186,16 @@ export class PlatformClient {
     return res;
   }
 
+  /** Counts the refusal and says when the breaker will let a probe through. */
+  private circuitOpen(spec: CallSpec): PlatformError {
+    this.metrics.requests.inc({ platform: this.platform, endpoint: spec.endpoint, outcome: 'circuit_open' });
+    return new PlatformError(
+      'server_error',
+      `${spec.endpoint}: circuit open`,
+      this.deps.clock.now() + this.settings.breaker.resetTimeoutMs,
+    );
+  }
+
   /**
    * Sends the call, returning the platform's answer (2xx or a definite 4xx/429 the caller
    * classifies). Throws PlatformError when the limiter refuses (nothing sent), when the breaker is
@@ -194,18 +204,7 @@ export class PlatformClient {
   async call(spec: CallSpec): Promise<RawResponse> {
     const breaker = this.breaker(spec.endpoint);
     for (let attempt = 0; ; attempt++) {
-      if (breaker.opened) {
-        this.metrics.requests.inc({
-          platform: this.platform,
-          endpoint: spec.endpoint,
-          outcome: 'circuit_open',
-        });
-        throw new PlatformError(
-          'server_error',
-          `${spec.endpoint}: circuit open`,
-          this.deps.clock.now() + this.settings.breaker.resetTimeoutMs,
-        );
-      }
+      if (breaker.opened) throw this.circuitOpen(spec);
       const decision = await this.deps.limiter.acquire(spec.buckets, spec.cost ?? 1);
       if (!decision.ok) {
         this.metrics.refusedByLimiter.inc({
@@ -230,16 +229,7 @@ export class PlatformClient {
           throw new PlatformError('server_error', `${spec.endpoint}: ${e.message}`, null);
         }
         if (breaker.opened || (e instanceof Error && (e as { code?: string }).code === 'EOPENBREAKER')) {
-          this.metrics.requests.inc({
-            platform: this.platform,
-            endpoint: spec.endpoint,
-            outcome: 'circuit_open',
-          });
-          throw new PlatformError(
-            'server_error',
-            `${spec.endpoint}: circuit open`,
-            this.deps.clock.now() + this.settings.breaker.resetTimeoutMs,
-          );
+          throw this.circuitOpen(spec);
         }
         throw e;
       }

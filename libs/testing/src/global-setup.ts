@@ -1,7 +1,7 @@
 import { createDb, migrateToLatest } from '@postpulse/db';
 import { Stack } from '@postpulse/stack';
 import { sql } from 'kysely';
-import { TEMPLATE_DATABASE } from './isolation.js';
+import { databaseUrl, TEMPLATE_DATABASE } from './isolation.js';
 
 /**
  * Brings the real stack up once per run (a no-op when it already runs) and prepares a migrated
@@ -11,7 +11,7 @@ export default async function setup(): Promise<void> {
   const stack = new Stack(undefined, (line) => process.stderr.write(`[stack] ${line}\n`));
   await stack.up();
   const admin = createDb({
-    url: stack.env.DATABASE_URL.replace(/\/postpulse$/, '/postgres'),
+    url: databaseUrl('postgres'),
     applicationName: 'test-setup',
   });
   try {
@@ -21,7 +21,7 @@ export default async function setup(): Promise<void> {
     await admin.destroy();
   }
   const template = createDb({
-    url: stack.env.DATABASE_URL.replace(/\/postpulse$/, `/${TEMPLATE_DATABASE}`),
+    url: databaseUrl(TEMPLATE_DATABASE),
     applicationName: 'test-setup',
   });
   try {

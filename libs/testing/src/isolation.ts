@@ -23,7 +23,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function databaseUrl(name: string): string {
+/** The stack's Postgres URL with another database name. */
+export function databaseUrl(name: string): string {
   return stackEnv().DATABASE_URL.replace(/\/postpulse$/, `/${name}`);
 }
 

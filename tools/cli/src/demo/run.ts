@@ -92,7 +92,6 @@ export async function runDemo(stack: Stack, opts: DemoOptions): Promise<RunningD
 
   const env: Record<string, string> = {
     ...stack.env,
-    KAFKA_BROKERS: stack.env.KAFKA_BROKERS,
     TOKEN_KEYS: tokenKey,
     TOKEN_KEY_CURRENT: 'demo1',
     X_API_BASE_URL: sim.urls.x,

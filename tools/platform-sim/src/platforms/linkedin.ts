@@ -219,6 +219,18 @@ export function createLinkedInApp(sim: SimContext): Hono {
     return org;
   };
 
+  /** The `q=organizationalEntity` finder the statistics resources share. */
+  const organizationFinder = (c: Context, caller: Account, resource: string) => {
+    if (c.req.query('q') !== 'organizationalEntity')
+      throw new BadRequest('Unsupported finder; use q=organizationalEntity');
+    return ownedOrganization(
+      c,
+      caller,
+      c.req.query('organizationalEntity'),
+      `${resource}.FINDER-organizationalEntity`,
+    );
+  };
+
   const visible = (post: Post, now: number) => post.publishedAt <= now && !sim.faults.isDeleted(post.id);
 
   app.get('/rest/posts', (c) => {
@@ -280,14 +292,7 @@ export function createLinkedInApp(sim: SimContext): Hono {
     const caller = gate(c, 'organizationalEntityShareStatistics');
     if (caller instanceof Response) return caller;
     return guarded(c, () => {
-      if (c.req.query('q') !== 'organizationalEntity')
-        throw new BadRequest('Unsupported finder; use q=organizationalEntity');
-      const org = ownedOrganization(
-        c,
-        caller,
-        c.req.query('organizationalEntity'),
-        'organizationalEntityShareStatistics.FINDER-organizationalEntity',
-      );
+      const org = organizationFinder(c, caller, 'organizationalEntityShareStatistics');
       if (org instanceof Response) return org;
       const now = sim.clock.now();
       const rawShares = rawQueryParam(c.req.url, 'shares');
@@ -399,14 +404,7 @@ export function createLinkedInApp(sim: SimContext): Hono {
     const caller = gate(c, 'organizationalEntityFollowerStatistics');
     if (caller instanceof Response) return caller;
     return guarded(c, () => {
-      if (c.req.query('q') !== 'organizationalEntity')
-        throw new BadRequest('Unsupported finder; use q=organizationalEntity');
-      const org = ownedOrganization(
-        c,
-        caller,
-        c.req.query('organizationalEntity'),
-        'organizationalEntityFollowerStatistics.FINDER-organizationalEntity',
-      );
+      const org = organizationFinder(c, caller, 'organizationalEntityFollowerStatistics');
       if (org instanceof Response) return org;
       const now = sim.clock.now();
       const rawIntervals = rawQueryParam(c.req.url, 'timeIntervals');
