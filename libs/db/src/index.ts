@@ -1,5 +1,6 @@
 export * from './migrate.js';
 export * from './partitions.js';
 export * from './pool.js';
+export * from './post-analytics.js';
 export * from './post-id.js';
 export type * from './schema.js';

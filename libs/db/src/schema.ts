@@ -78,7 +78,43 @@ export interface PostMetricsLatestTable extends PostMetricColumns {
   observed_at: Timestamp;
   event_id: string;
   account_id: string;
+  /** Copied from `posts` by the aggregator so a period's posts are found without touching their text. */
+  published_at: Generated<Timestamp | null>;
   updated_at: Generated<Timestamp>;
+}
+
+/**
+ * Per tenant, platform and UTC hour of publication: the sums of the latest totals of the posts published
+ * in it (see post-analytics.ts for each column's meaning). Kept by the aggregator.
+ */
+export interface PostRollupHourlyTable {
+  tenant_id: string;
+  platform: string;
+  hour: Timestamp;
+  posts: number;
+  likes_count: number | null;
+  comments_count: number | null;
+  shares_count: number | null;
+  impressions: number | null;
+  reach: number | null;
+  clicks: number | null;
+  engagements: number | null;
+  er_num: number | null;
+  er_den: number | null;
+  ctr_num: number | null;
+  ctr_den: number | null;
+  k: number;
+  e2: number | null;
+  n2: number | null;
+  en: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+/** The newest post observation per tenant and platform: how fresh the numbers are. */
+export interface PostFreshnessTable {
+  tenant_id: string;
+  platform: string;
+  last_observed_at: Timestamp;
 }
 
 export interface AccountMetricColumns {
@@ -163,6 +199,8 @@ export interface Database {
   posts: PostsTable;
   post_metric_snapshots: PostMetricSnapshotsTable;
   post_metrics_latest: PostMetricsLatestTable;
+  post_rollup_hourly: PostRollupHourlyTable;
+  post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;
   account_metrics_latest: AccountMetricsLatestTable;
   platform_accounts: PlatformAccountsTable;

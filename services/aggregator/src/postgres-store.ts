@@ -5,6 +5,7 @@ import {
   type MonthlyPartitionedTable,
   monthKey,
   postId,
+  refreshPostAnalytics,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { observedMs, pickPerKey, subjectKey } from './keys.js';
@@ -132,12 +133,26 @@ export class PostgresStore {
   async writePostSnapshots(events: readonly PostMetricsSnapshot[]): Promise<Map<string, PostDimensions>> {
     if (events.length === 0) return new Map();
     await this.partitions.ensure(this.db, 'post_metric_snapshots', events.map(observedMs));
+    let dimensions: Map<string, PostDimensions>;
     try {
-      return await this.writePosts(events);
+      dimensions = await this.writePosts(events);
     } catch (error) {
       if (isMissingPartition(error)) this.partitions.forget();
       throw error;
     }
+    // After the write committed, so a replica waiting on the same rollup hours sees it (see
+    // refreshPostAnalytics). A redelivered batch redoes this step even when the write changed nothing.
+    const newest = pickPerKey(events, postKey, (a, b) => observedMs(a) > observedMs(b));
+    await refreshPostAnalytics(
+      this.db,
+      newest,
+      newest.map((e) => ({
+        tenant_id: e.tenant_id,
+        platform: e.platform,
+        observed_at: new Date(observedMs(e)),
+      })),
+    );
+    return dimensions;
   }
 
   async writeAccountSnapshots(events: readonly AccountMetricsSnapshot[]): Promise<void> {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as tenantsAndApiKeys from './20261122T1900_tenants_and_api_keys.js';
 import * as postAndAccountMetrics from './20261122T1930_post_and_account_metrics.js';
 import * as platformAccountsAndIngestSchedule from './20261122T1950_platform_accounts_and_ingest_schedule.js';
+import * as postAnalyticsRollups from './20261122T2200_post_analytics_rollups.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1900_tenants_and_api_keys': tenantsAndApiKeys,
   '20261122T1930_post_and_account_metrics': postAndAccountMetrics,
   '20261122T1950_platform_accounts_and_ingest_schedule': platformAccountsAndIngestSchedule,
+  '20261122T2200_post_analytics_rollups': postAnalyticsRollups,
 };
