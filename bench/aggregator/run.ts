@@ -4,8 +4,7 @@
 // Add --cpu-prof to write a V8 CPU profile of the aggregator into bench/out/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { messageKeys, type PostMetricsSnapshot, snapshotEventId } from '@postpulse/contracts';
@@ -15,6 +14,7 @@ import { createLogger } from '@postpulse/logging';
 import { sql as chSql, createOlap, ident, migrateOlap } from '@postpulse/olap';
 import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
 import { sql } from 'kysely';
+import { cpuByProcess, cpuDelta, freePort } from '../lib/service.js';
 
 const { values } = parseArgs({
   options: {
@@ -140,15 +140,6 @@ async function ceiling(): Promise<number> {
   return TOTAL / seconds;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
 function metricValue(text: string, name: string): number {
   let sum = 0;
   for (const line of text.split('\n'))
@@ -178,50 +169,6 @@ function histogramQuantile(text: string, name: string, q: number): number {
     prevCount = count;
   }
   return prevLe;
-}
-
-const TICK = 100; // USER_HZ on Linux
-
-/** CPU seconds used so far per process of the stack's servers and the aggregator, from /proc. */
-function cpuByProcess(aggregatorPid: number): Map<number, { component: string; seconds: number }> {
-  const out = new Map<number, { component: string; seconds: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const component =
-        Number(entry) === aggregatorPid
-          ? 'aggregator'
-          : cmd.startsWith('postgres') || cmd.includes('/bin/postgres')
-            ? 'postgres'
-            : cmd.includes('clickhouse-server')
-              ? 'clickhouse'
-              : cmd.includes('kafka.Kafka')
-                ? 'kafka'
-                : null;
-      if (!component) continue;
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      out.set(Number(entry), { component, seconds: (Number(fields[11]) + Number(fields[12])) / TICK });
-    } catch {
-      // The process ended between listing and reading.
-    }
-  }
-  return out;
-}
-
-/**
- * CPU seconds per component between two readings. Processes that exited in between are missed, and
- * the servers also serve whatever else runs on the machine, so server figures are upper bounds.
- */
-function cpuDelta(
-  before: Map<number, { component: string; seconds: number }>,
-  after: Map<number, { component: string; seconds: number }>,
-): Record<string, number> {
-  const out: Record<string, number> = { aggregator: 0, postgres: 0, clickhouse: 0, kafka: 0 };
-  for (const [pid, { component, seconds }] of after) {
-    out[component] = (out[component] ?? 0) + seconds - (before.get(pid)?.seconds ?? 0);
-  }
-  return out;
 }
 
 interface AggregatorRun {
@@ -280,7 +227,7 @@ async function runAggregator(): Promise<AggregatorRun> {
     },
   );
   const pid = child.pid ?? 0;
-  const cpuBefore = cpuByProcess(pid);
+  const cpuBefore = cpuByProcess(pid, 'aggregator');
   let peakRss = 0;
   let firstAt = 0;
   let tenPct = 0;
@@ -304,7 +251,7 @@ async function runAggregator(): Promise<AggregatorRun> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const done = performance.now();
-  const cpu = cpuDelta(cpuBefore, cpuByProcess(pid));
+  const cpu = cpuDelta(cpuBefore, cpuByProcess(pid, 'aggregator'));
   const result: AggregatorRun = {
     coldSeconds: (done - started) / 1000,
     coldRate: TOTAL / ((done - started) / 1000),

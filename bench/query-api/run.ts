@@ -1,21 +1,18 @@
 // Latency of every query-api endpoint against the real local stack, uncached and cached, with autocannon.
 //   npx tsx bench/query-api/run.ts [--posts 100000] [--hours 100] [--duration 10] [--connections 32] [--reseed]
-//     [--seed-only] [--record (append the table to bench/RESULTS.md)]
+//     [--seed-only] [--only NAME-PART] [--record (append the table to bench/RESULTS.md)]
 // The data (one tenant, --posts posts over a year, --hours hourly snapshots each in ClickHouse) is built once
 // by seed.ts into databases of its own and reused by later runs until --reseed.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '@postpulse/config';
 import { createDb } from '@postpulse/db';
-import { createLogger } from '@postpulse/logging';
 import { createOlap } from '@postpulse/olap';
-import { configSchema, startQueryApi } from '@postpulse/query-api';
 import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
 import { createApiKey } from '@postpulse/tenancy';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import { cpuByProcess, cpuDelta, startService } from '../lib/service.js';
 import { seed } from './seed.js';
 
 const { values } = parseArgs({
@@ -27,6 +24,7 @@ const { values } = parseArgs({
     reseed: { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
     'seed-only': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const POSTS = Number(values.posts);
@@ -140,9 +138,7 @@ function load(
 
 const state = await data();
 if (values['seed-only']) process.exit(0);
-const sink = new Writable({ write: (_c, _e, done) => done() });
 const env = {
-  PORT: '0',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'info',
   DATABASE_URL: pgUrl,
@@ -152,14 +148,12 @@ const env = {
   KAFKA_BROKERS: stack.KAFKA_BROKERS,
   RATE_LIMIT_PER_MINUTE: '1000000000',
 };
-// Access logs are written as in production, to a sink, so their cost is measured but not printed.
-const logger = createLogger({ name: 'query-api', level: 'info', destination: sink });
-const uncached = await startQueryApi(parseConfig(configSchema, { ...env, CACHE_TTL_SECONDS: '0' }), {
-  logger,
-});
-const cached = await startQueryApi(parseConfig(configSchema, { ...env, CACHE_TTL_SECONDS: '300' }), {
-  logger,
-});
+// Each server in its own process, as deployed (access logs written, to /dev/null); autocannon runs here.
+// QUERY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=bench/out") is passed to both servers.
+const nodeArgs = process.env.QUERY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const uncached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '0' }, { nodeArgs });
+const cached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '300' }, { nodeArgs });
+const uncachedPid = uncached.child.pid ?? 0;
 
 const endpoints: [string, string][] = [
   ['overview (30 days)', '/api/v1/analytics/overview'],
@@ -180,25 +174,28 @@ const headers = { authorization: `Bearer ${state.apiKey}` };
 const rows: string[] = [];
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 try {
-  for (const [name, rawPath] of endpoints) {
+  for (const [name, rawPath] of endpoints.filter(([n]) => !values.only || n.includes(values.only))) {
     const path = rawPath.replace('DATE365', yearAgo).replace('TODAY', today);
     const single = await load(`${uncached.url}${path}`, headers, 1, Math.max(3, Math.floor(DURATION / 2)));
+    const cpuBefore = cpuByProcess(uncachedPid, 'query-api');
     const cold = await load(`${uncached.url}${path}`, headers, CONNECTIONS, DURATION);
+    const cpu = cpuDelta(cpuBefore, cpuByProcess(uncachedPid, 'query-api'));
+    const perReq = (c: string) => (((cpu[c] ?? 0) * 1000) / Math.max(1, cold.rps * DURATION)).toFixed(1);
     await fetch(`${cached.url}${path}`, { headers }); // fill the cache
     const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
     const bad = single.non2xx + cold.non2xx + warm.non2xx + single.errors + cold.errors + warm.errors;
-    const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
+    const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${perReq('query-api')} / ${perReq('postgres')} / ${perReq('clickhouse')} / ${perReq('redis')} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
     say(row);
     rows.push(row);
   }
 } finally {
-  await uncached.close();
-  await cached.close();
+  await uncached.stop();
+  await cached.stop();
 }
 
 const table = [
-  `| endpoint | uncached, 1 conn: p50 / p95 / p99 ms | uncached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms | cached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms |`,
-  '|---|---|---|---|---|---|',
+  `| endpoint | uncached, 1 conn: p50 / p95 / p99 ms | uncached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms | uncached CPU ms/req: api / pg / ch / redis | cached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms |`,
+  '|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
 say(`\n${table}`);

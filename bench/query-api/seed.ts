@@ -1,9 +1,10 @@
 // Synthetic data for the query-api benchmark, written straight into the aggregator's tables (no Kafka):
 // one tenant with N posts published evenly over a year, each with H hourly snapshots in ClickHouse
-// (post_metrics_hourly_v1) and its latest totals in Postgres (posts, post_metrics_latest). The numbers
+// (post_metrics_hourly_v1) and its latest totals in Postgres (posts, post_metrics_latest, and the rollups
+// the aggregator would keep). The numbers
 // follow one formula in both stores, so the latest row in Postgres equals the newest hour in ClickHouse.
 // post_metric_snapshots (raw history in Postgres) is not filled: the query API does not read it.
-import { createDb, migrateToLatest } from '@postpulse/db';
+import { createDb, migrateToLatest, rebuildPostAnalytics } from '@postpulse/db';
 import { sql as chSql, createOlap, ident, migrateOlap, raw } from '@postpulse/olap';
 import { createTenant } from '@postpulse/tenancy';
 import { sql } from 'kysely';
@@ -61,7 +62,8 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
     db,
   );
   await sql`ANALYZE posts`.execute(db);
-  await sql`ANALYZE post_metrics_latest`.execute(db);
+  // The aggregator keeps these as it writes; data written straight into the tables needs them rebuilt.
+  await rebuildPostAnalytics(db);
   o.log(`postgres: ${o.posts} posts and latest rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
   t = Date.now();

@@ -4,7 +4,8 @@ import { dataVersionKey } from './data-version.js';
 
 export interface CachedResponse {
   status: number;
-  body: string;
+  /** The body as sent: UTF-8 JSON bytes, kept as bytes from Redis to the socket. */
+  body: Buffer;
   etag: string;
 }
 
@@ -20,12 +21,28 @@ export interface ResponseCache {
 }
 
 /** A strong ETag from the body: equal bodies, equal tags, whatever the cache state. */
-export function etagOf(body: string): string {
+export function etagOf(body: Buffer): string {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 }
 
-interface Entry extends CachedResponse {
-  version: string;
+/**
+ * An entry is one Redis string: a JSON header line (`{"v": data version, "s": status, "e": etag}`), a
+ * newline, then the body bytes. Bodies are never decoded to JS strings, which for answers of tens of
+ * kilobytes is most of the cost of a cache hit.
+ */
+function encode(version: string, value: CachedResponse): Buffer {
+  const header = Buffer.from(`${JSON.stringify({ v: version, s: value.status, e: value.etag })}\n`);
+  return Buffer.concat([header, value.body]);
+}
+
+function decode(raw: Buffer): { version: string; response: CachedResponse } | undefined {
+  const newline = raw.indexOf(0x0a);
+  if (newline < 0) return undefined;
+  const header = JSON.parse(raw.subarray(0, newline).toString('utf8')) as { v: string; s: number; e: string };
+  return {
+    version: header.v,
+    response: { status: header.s, etag: header.e, body: raw.subarray(newline + 1) },
+  };
 }
 
 /**
@@ -44,18 +61,13 @@ export function createResponseCache(
     async lookup(tenantId, query) {
       const digest = createHash('sha256').update(query).digest('base64url');
       const key = `${ns}:${tenantId}:${digest}`;
-      const [version, raw] = await redis.mget(dataVersionKey(tenantId), key);
-      const current = version ?? '0';
-      let hit: CachedResponse | undefined;
-      if (raw) {
-        const entry = JSON.parse(raw) as Entry;
-        if (entry.version === current) hit = { status: entry.status, body: entry.body, etag: entry.etag };
-      }
+      const [version, raw] = await redis.mgetBuffer(dataVersionKey(tenantId), key);
+      const current = version ? version.toString() : '0';
+      const entry = raw ? decode(raw) : undefined;
       return {
-        hit,
+        hit: entry?.version === current ? entry.response : undefined,
         async store(value) {
-          const entry: Entry = { ...value, version: current };
-          await redis.set(key, JSON.stringify(entry), 'EX', opts.ttlSeconds);
+          await redis.set(key, encode(current, value), 'EX', opts.ttlSeconds);
         },
       };
     },

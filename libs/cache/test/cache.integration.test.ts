@@ -16,7 +16,8 @@ describe('tenant data version and response cache', () => {
     const a = '11111111-1111-4111-8111-111111111111';
     const b = '22222222-2222-4222-8222-222222222222';
     expect(await getTenantDataVersion(redis, a)).toBe(0);
-    const entry = { status: 200, body: '{}', etag: '"x"' };
+    // Bytes survive as they are: multi-byte UTF-8 and a raw newline after the entry's header line.
+    const entry = { status: 200, body: Buffer.from('{"t":"ünï ✓ 🚀"}\n{"second":"line"}'), etag: '"x"' };
     await (await cache.lookup(a, 'q')).store(entry);
     await (await cache.lookup(b, 'q')).store(entry);
     expect((await cache.lookup(a, 'q')).hit).toEqual(entry);

@@ -29,7 +29,12 @@ export async function startQueryApi(
     maxConnections: config.DATABASE_MAX_CONNECTIONS,
   });
   const olap = createOlap({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  // Auto-pipelining sends the commands of concurrent requests (rate limit, cache lookup) in shared writes.
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    enableAutoPipelining: true,
+  });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'query-api', logger });
   const producer = createProducer(kafka);
   await producer.connect();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-times.js';
+import type { CellRow } from '../src/domain/groups.js';
 import { changePct, percent, ranks, ratioConfidenceInterval, round2, spearman } from '../src/domain/math.js';
 import { parsePostRef } from '../src/domain/post-detail.js';
+import { emptyAggregate } from '../src/domain/post-set.js';
 import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
 import { localDate, previousRange, resolveRange, startOfLocalDay } from '../src/domain/time.js';
 import { periodStart, periodStarts } from '../src/domain/trends.js';
@@ -99,13 +101,14 @@ describe('date ranges in a time zone', () => {
 });
 
 describe('best times', () => {
-  const cell = (dow: number, hour: number, k: number, e: number, n: number) => ({
+  const cell = (dow: number, hour: number, k: number, e: number, n: number): CellRow => ({
+    ...emptyAggregate,
     dow,
     hour,
     posts: k,
     k,
-    e,
-    n,
+    er_num: e,
+    er_den: n,
     e2: (e * e) / k,
     n2: (n * n) / k,
     en: (e * n) / k,

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
+import { type CellRow, measureGroups } from './groups.js';
 import { percent, ratioConfidenceInterval, round2 } from './math.js';
-import { type PostFilter, queryParts } from './post-set.js';
+import type { PostFilter } from './post-set.js';
 
 export const weekdays = [
   'Monday',
@@ -14,18 +14,6 @@ export const weekdays = [
 ] as const;
 /** A slot is recommended only if at least this many posts with known impressions were published in it. */
 export const MIN_POSTS_PER_SLOT = 5;
-
-interface CellRow {
-  dow: number;
-  hour: number;
-  posts: number;
-  k: number;
-  e: number | null;
-  n: number | null;
-  e2: number | null;
-  n2: number | null;
-  en: number | null;
-}
 
 interface Acc {
   posts: number;
@@ -42,8 +30,8 @@ const empty = (): Acc => ({ posts: 0, k: 0, e: 0, n: 0, e2: 0, n2: 0, en: 0 });
 function add(a: Acc, r: CellRow): void {
   a.posts += r.posts;
   a.k += r.k;
-  a.e += r.e ?? 0;
-  a.n += r.n ?? 0;
+  a.e += r.er_num ?? 0;
+  a.n += r.er_den ?? 0;
   a.e2 += r.e2 ?? 0;
   a.n2 += r.n2 ?? 0;
   a.en += r.en ?? 0;
@@ -61,20 +49,7 @@ function stats(a: Acc) {
 
 export type SlotStats = ReturnType<typeof stats>;
 
-/** Per (weekday, hour) of publication in the zone; PostgreSQL applies the zone's rules per instant. */
-export function bestTimesPart(ctx: DomainContext) {
-  return sql`
-    SELECT extract(isodow FROM published_at AT TIME ZONE ${ctx.timezone})::int AS dow,
-      extract(hour FROM published_at AT TIME ZONE ${ctx.timezone})::int AS hour, 0 AS ord,
-      count(*)::int AS posts, count(er_den)::int AS k,
-      sum(er_num)::float8 AS e, sum(er_den)::float8 AS n,
-      sum(er_num::float8 * er_num)::float8 AS e2, sum(er_den::float8 * er_den)::float8 AS n2,
-      sum(er_num::float8 * er_den)::float8 AS en
-    FROM p GROUP BY 1, 2`;
-}
-
-export function bestTimesFrom(input: readonly unknown[]) {
-  const rows = input as readonly CellRow[];
+export function bestTimesFrom(rows: readonly CellRow[]) {
   const byDay = weekdays.map(() => empty());
   const byHour = Array.from({ length: 24 }, empty);
   const grid = weekdays.map(() => Array.from({ length: 24 }, empty));
@@ -110,6 +85,6 @@ export function bestTimesFrom(input: readonly unknown[]) {
 }
 
 export async function bestTimes(ctx: DomainContext, filter: PostFilter) {
-  const { cells } = await queryParts(ctx, filter, { cells: bestTimesPart(ctx) });
+  const { cells } = await measureGroups(ctx, filter, { cells: true });
   return bestTimesFrom(cells);
 }

@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2, spearman } from './math.js';
-import { type AggregateRow, aggregateColumns, type PostFilter, queryParts, summaryOf } from './post-set.js';
+import {
+  type AggregateRow,
+  aggregateColumns,
+  type PostFilter,
+  part,
+  queryParts,
+  summaryOf,
+} from './post-set.js';
 
 /** A hashtag is listed only when at least this many posts of the period used it. */
 export const MIN_POSTS_PER_HASHTAG = 3;
@@ -37,16 +44,25 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
       .join(' ')} END`,
   );
   const parts = await queryParts(ctx, filter, {
-    types: sql`SELECT content_type, 0 AS ord, ${aggregateColumns} FROM p GROUP BY 1`,
+    types: part('p', sql`SELECT content_type, 0 AS ord, ${aggregateColumns} FROM p GROUP BY 1`),
     // Each post counts once per hashtag, however it was capitalised or repeated.
-    tags: sql`SELECT hashtag, row_number() OVER (ORDER BY count(*) DESC, hashtag) AS ord, ${aggregateColumns}
+    tags: part(
+      'p',
+      sql`SELECT hashtag, row_number() OVER (ORDER BY count(*) DESC, hashtag) AS ord, ${aggregateColumns}
       FROM p CROSS JOIN LATERAL (SELECT DISTINCT lower(t) AS hashtag FROM unnest(p.hashtags) AS t) h
       GROUP BY hashtag HAVING count(*) >= ${MIN_POSTS_PER_HASHTAG}
       ORDER BY count(*) DESC, hashtag LIMIT ${MAX_HASHTAGS}`,
-    lengths: sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${aggregateColumns} FROM p
+    ),
+    lengths: part(
+      'p',
+      sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${aggregateColumns} FROM p
       WHERE content_text IS NOT NULL GROUP BY 1`,
-    pairs: sql`SELECT char_length(content_text) AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
+    ),
+    pairs: part(
+      'p',
+      sql`SELECT char_length(content_text) AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
       WHERE content_text IS NOT NULL AND er_den IS NOT NULL`,
+    ),
   });
   const types = {
     rows: (parts.types as (AggregateRow & { content_type: string | null })[]).sort((x, y) =>

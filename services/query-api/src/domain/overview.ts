@@ -1,13 +1,11 @@
 import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
-import { bestTimesFrom, bestTimesPart } from './best-times.js';
+import { bestTimesFrom } from './best-times.js';
+import { groupsFrom, groupsPart, measureGroups } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
   type AggregateRow,
-  aggregate,
-  byPlatformFrom,
-  byPlatformPart,
   type PostFilter,
   queryParts,
   rangeFilter,
@@ -16,7 +14,7 @@ import {
 } from './post-set.js';
 import { type DateRange, previousRange } from './time.js';
 import { postCard, topPostsPart } from './top-posts.js';
-import { publishedFrom, publishedPart, trends } from './trends.js';
+import { trends } from './trends.js';
 
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
@@ -49,10 +47,16 @@ export async function followerGrowth(ctx: DomainContext, f: PostFilter): Promise
 /** The newest observation per platform, whatever the period: how fresh the numbers are. */
 export async function dataFreshness(ctx: DomainContext) {
   // query-api: data freshness
-  const { rows } = await sql<{ platform: string; last_observed_at: Date }>`
-    SELECT platform, max(observed_at) AS last_observed_at FROM post_metrics_latest
-    WHERE tenant_id = ${ctx.tenantId} GROUP BY platform ORDER BY platform`.execute(ctx.db);
-  return rows.map((r) => ({ platform: r.platform, last_observed_at: r.last_observed_at.toISOString() }));
+  const rows = await ctx.db
+    .selectFrom('post_freshness')
+    .select(['platform', 'last_observed_at'])
+    .where('tenant_id', '=', ctx.tenantId)
+    .orderBy('platform')
+    .execute();
+  return rows.map((r) => ({
+    platform: r.platform,
+    last_observed_at: new Date(r.last_observed_at).toISOString(),
+  }));
 }
 
 export function platformBreakdown(
@@ -74,32 +78,29 @@ export async function overview(
   const prev = previousRange(input.range);
   const prevFilter = rangeFilter(prev, input.platform);
   const [parts, previous, growth, prevGrowth, freshness] = await Promise.all([
-    // The period's post set is computed once for all of these.
     queryParts(ctx, filter, {
-      platforms: byPlatformPart,
-      daily: publishedPart(ctx, 'daily'),
-      cells: bestTimesPart(ctx),
-      top: topPostsPart('engagement_rate', 5),
+      groups: groupsPart(ctx, { total: true, platforms: true, period: 'daily', cells: true }),
+      top: topPostsPart(ctx, 'engagement_rate', 5),
     }),
-    aggregate(ctx, prevFilter),
+    measureGroups(ctx, prevFilter, { total: true }),
     followerGrowth(ctx, filter),
     followerGrowth(ctx, prevFilter),
     dataFreshness(ctx),
   ]);
-  const current = byPlatformFrom(parts.platforms);
+  const current = groupsFrom(parts.groups);
   const trend = await trends(ctx, {
     range: input.range,
     filter,
     period: 'daily',
     metric: 'engagement_rate',
     basis: 'published',
-    published: publishedFrom(parts.daily),
+    published: current.periods,
   });
-  const times = bestTimesFrom(parts.cells);
+  const times = bestTimesFrom(current.cells);
   const top = parts.top.map(postCard);
   const best = times.recommendations[0];
   const curSummary = { ...summaryOf(current.total), follower_growth: growth };
-  const prevSummary = { ...summaryOf(previous), follower_growth: prevGrowth };
+  const prevSummary = { ...summaryOf(previous.total), follower_growth: prevGrowth };
   return {
     period: { start: input.range.start_date, end: input.range.end_date, timezone: input.range.timezone },
     summary: curSummary,
@@ -107,7 +108,7 @@ export async function overview(
       period: { start: prev.start_date, end: prev.end_date, timezone: prev.timezone },
       summary: prevSummary,
       change_pct: {
-        ...summaryChange(current.total, previous),
+        ...summaryChange(current.total, previous.total),
         follower_growth:
           growth === null || prevGrowth === null || prevGrowth === 0
             ? null

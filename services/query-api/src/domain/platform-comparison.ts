@@ -1,7 +1,8 @@
 import type { DomainContext } from '../context.js';
+import { measureGroups } from './groups.js';
 import { round2 } from './math.js';
 import { platformBreakdown } from './overview.js';
-import { aggregateByPlatform, type PostFilter } from './post-set.js';
+import type { PostFilter } from './post-set.js';
 
 type Row = ReturnType<typeof platformBreakdown>[number];
 
@@ -58,7 +59,7 @@ export function insightsFor(rows: readonly Row[]): string[] {
 }
 
 export async function platformComparison(ctx: DomainContext, filter: PostFilter) {
-  const { total, platforms } = await aggregateByPlatform(ctx, filter);
+  const { total, platforms } = await measureGroups(ctx, filter, { total: true, platforms: true });
   const rows = platformBreakdown(total, platforms);
   const ranking = rows
     .filter((r) => r.avg_engagement_rate !== null)

@@ -1,8 +1,9 @@
 import type { Platform } from '@postpulse/contracts';
+import { postMeasures } from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
-import type { DateRange } from './time.js';
+import { type DateRange, hourlyRollupFits } from './time.js';
 
 export interface PostFilter {
   from: Date;
@@ -17,45 +18,80 @@ export const rangeFilter = (range: DateRange, platform?: Platform): PostFilter =
 });
 
 /**
- * The posts published in [from, to) with their latest lifetime totals, as a CTE named `p`. Per post:
- * `er_num`/`er_den` are its engagements and impressions when impressions are known (> 0), else null, so
- * Σer_num / Σer_den is the engagement rate over the posts whose impressions are known; likewise
- * `ctr_num`/`ctr_den` for clicks. The tenant condition is here, once, for every analytics query.
+ * The CTEs every analytics statement can draw on, for the posts published in [from, to):
+ * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
+ * - `m`: one narrow row per post with the measures of `postMeasures` and `posts` = 1, `k`, `e2`, `n2`,
+ *   `en` as a rollup row has them;
+ * - `p`: `m` with the post's id, content type, text and hashtags (what content analysis shows);
+ * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
+ *   rows (`post_rollup_hourly`) when every UTC hour is one local hour of the zone, else `m` itself.
+ * Only the CTEs in `reads` and those they are built from are written into the statement: planning unused
+ * ones costs milliseconds. The tenant condition is here, once, for every analytics query.
  */
-export function postSetCte(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
-  const platform = f.platform ? sql`AND p.platform = ${f.platform}` : sql``;
-  return sql`p AS MATERIALIZED (
-    SELECT p.id, p.platform, p.platform_post_id, p.published_at, p.content_type, p.content_text, p.hashtags,
-      l.observed_at, l.impressions, l.reach, l.clicks, l.likes_count, l.comments_count, l.shares_count,
-      CASE WHEN l.likes_count IS NULL AND l.comments_count IS NULL AND l.shares_count IS NULL THEN NULL
-           ELSE coalesce(l.likes_count, 0) + coalesce(l.comments_count, 0) + coalesce(l.shares_count, 0)
-      END AS engagements,
-      CASE WHEN l.impressions > 0
-           THEN coalesce(l.likes_count, 0) + coalesce(l.comments_count, 0) + coalesce(l.shares_count, 0) END AS er_num,
-      CASE WHEN l.impressions > 0 THEN l.impressions END AS er_den,
-      CASE WHEN l.impressions > 0 AND l.clicks IS NOT NULL THEN l.clicks END AS ctr_num,
-      CASE WHEN l.impressions > 0 AND l.clicks IS NOT NULL THEN l.impressions END AS ctr_den
-    FROM posts p
-    -- LATERAL … LIMIT 1 (never flattened into a hash join): one primary-key lookup per post of the period,
-    -- however large the tenant's table of latest totals is.
-    LEFT JOIN LATERAL (
-      SELECT l.observed_at, l.impressions, l.reach, l.clicks, l.likes_count, l.comments_count, l.shares_count
-      FROM post_metrics_latest l
-      WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
-      LIMIT 1
-    ) l ON true
-    WHERE p.tenant_id = ${ctx.tenantId} AND p.published_at >= ${f.from} AND p.published_at < ${f.to} ${platform}
-  )`;
+export function postSetCtes(ctx: DomainContext, f: PostFilter, reads: ReadonlySet<Cte>): RawBuilder<unknown> {
+  const rollup = hourlyRollupFits(ctx.timezone);
+  const needS = reads.has('s');
+  const needP = reads.has('p');
+  const needM = needP || (needS && !rollup);
+  const needL = needM || reads.has('l');
+  const latestPlatform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
+  const rollupPlatform = f.platform ? sql`AND r.platform = ${f.platform}` : sql``;
+  const ctes: RawBuilder<unknown>[] = [];
+  if (needL) {
+    ctes.push(sql`l AS NOT MATERIALIZED (
+      SELECT * FROM post_metrics_latest
+      WHERE tenant_id = ${ctx.tenantId} AND published_at >= ${f.from} AND published_at < ${f.to} ${latestPlatform}
+    )`);
+  }
+  if (needM) {
+    ctes.push(sql`m AS MATERIALIZED (
+      SELECT x.*, (x.er_den IS NOT NULL)::int AS k, x.er_num::float8 * x.er_num AS e2,
+        x.er_den::float8 * x.er_den AS n2, x.er_num::float8 * x.er_den AS en
+      FROM (SELECT l.platform, l.platform_post_id, l.published_at AS at, 1 AS posts, ${postMeasures('l')} FROM l) x
+    )`);
+  }
+  if (needP) {
+    ctes.push(sql`p AS MATERIALIZED (
+      SELECT m.*, p.id, p.content_type, p.content_text, p.hashtags
+      FROM m JOIN posts p
+        ON p.tenant_id = ${ctx.tenantId} AND p.platform = m.platform AND p.platform_post_id = m.platform_post_id
+    )`);
+  }
+  if (needS) {
+    ctes.push(
+      rollup
+        ? sql`s AS (
+          SELECT r.platform, r.hour AS at, r.posts, r.likes_count, r.comments_count, r.shares_count, r.impressions,
+            r.reach, r.clicks, r.engagements, r.er_num, r.er_den, r.ctr_num, r.ctr_den, r.k, r.e2, r.n2, r.en
+          FROM post_rollup_hourly r
+          WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${rollupPlatform}
+        )`
+        : sql`s AS (SELECT * FROM m)`,
+    );
+  }
+  return sql.join(ctes);
 }
 
-/** Sums over the rows of `p` in scope; bigint sums come back as numbers (see @postpulse/db). */
+/** The CTEs of `postSetCtes` a part may read. */
+export type Cte = 'l' | 'p' | 's';
+
+/** One SELECT of an analytics statement and the CTE it reads. */
+export interface Part {
+  reads: Cte;
+  sql: RawBuilder<unknown>;
+}
+
+export const part = (reads: Cte, query: RawBuilder<unknown>): Part => ({ reads, sql: query });
+
+/** Sums over rows shaped like `s` (rollup rows or posts); bigint sums come back as numbers (see @postpulse/db). */
 export const aggregateColumns = sql`
-  count(*)::int AS posts,
+  coalesce(sum(posts), 0)::int AS posts,
   sum(likes_count)::bigint AS likes, sum(comments_count)::bigint AS comments,
   sum(shares_count)::bigint AS shares, sum(impressions)::bigint AS impressions,
   sum(reach)::bigint AS reach, sum(clicks)::bigint AS clicks, sum(engagements)::bigint AS engagements,
   sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den,
-  sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den`;
+  sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den,
+  coalesce(sum(k), 0)::int AS k, sum(e2)::float8 AS e2, sum(n2)::float8 AS n2, sum(en)::float8 AS en`;
 
 export interface AggregateRow {
   posts: number;
@@ -70,6 +106,11 @@ export interface AggregateRow {
   er_den: number | null;
   ctr_num: number | null;
   ctr_den: number | null;
+  /** Posts with known impressions, and Σer_num², Σer_den², Σer_num·er_den (for confidence intervals). */
+  k: number;
+  e2: number | null;
+  n2: number | null;
+  en: number | null;
 }
 
 export const emptyAggregate: AggregateRow = {
@@ -85,6 +126,10 @@ export const emptyAggregate: AggregateRow = {
   er_den: null,
   ctr_num: null,
   ctr_den: null,
+  k: 0,
+  e2: null,
+  n2: null,
+  en: null,
 };
 
 /** A total: 0 when there are no posts, null when posts exist but none reported the metric. */
@@ -127,59 +172,29 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
   };
 }
 
-export async function aggregate(ctx: DomainContext, f: PostFilter): Promise<AggregateRow> {
-  // query-api: aggregate posts of a period
-  const { rows } =
-    await sql<AggregateRow>`WITH ${postSetCte(ctx, f)} SELECT ${aggregateColumns} FROM p`.execute(ctx.db);
-  return rows[0] ?? emptyAggregate;
-}
-
 /**
- * Runs several SELECTs over the same post set `p` in one statement: the set is computed (joined with the
- * latest totals) once, and each part comes back as a JSON array. A part may order its rows with a column
+ * Runs several SELECTs over the CTEs of `postSetCtes` in one statement (each CTE is computed once for all
+ * of them), and each part comes back as a JSON array. A part may order its rows with a column
  * `ord`; JSON turns bigint sums into numbers and timestamps into ISO strings.
  */
 export async function queryParts<K extends string>(
   ctx: DomainContext,
   f: PostFilter,
-  parts: Record<K, RawBuilder<unknown>>,
+  parts: Record<K, Part>,
 ): Promise<Record<K, unknown[]>> {
-  const columns = (Object.entries(parts) as [K, RawBuilder<unknown>][]).map(
+  const entries = Object.entries(parts) as [K, Part][];
+  const columns = entries.map(
     ([name, q]) =>
-      sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q}) x) AS ${sql.ref(name)}`,
+      sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q.sql}) x) AS ${sql.ref(name)}`,
   );
+  const reads = new Set(entries.map(([, q]) => q.reads));
   // query-api: analytics of one post set (several parts in one statement)
   const { rows } = await sql<
     Record<K, unknown[]>
-  >`WITH ${postSetCte(ctx, f)} SELECT ${sql.join(columns)}`.execute(ctx.db);
+  >`WITH ${postSetCtes(ctx, f, reads)} SELECT ${sql.join(columns)}`.execute(ctx.db);
   const row = rows[0];
   if (!row) throw new Error('analytics query returned no row');
   return row;
-}
-
-export const byPlatformPart = sql`
-  SELECT platform, GROUPING(platform) AS g, 0 AS ord, ${aggregateColumns} FROM p
-  GROUP BY GROUPING SETS ((), (platform))`;
-
-export function byPlatformFrom(rows: readonly unknown[]): {
-  total: AggregateRow;
-  platforms: (AggregateRow & { platform: string })[];
-} {
-  const typed = rows as (AggregateRow & { platform: string | null; g: number })[];
-  const total = typed.find((r) => r.g === 1) ?? emptyAggregate;
-  const platforms = typed
-    .filter((r): r is AggregateRow & { platform: string; g: number } => r.g === 0 && r.platform !== null)
-    .sort((a, b) => (a.platform < b.platform ? -1 : 1))
-    .map(({ g: _g, ord: _o, ...r }: AggregateRow & { platform: string; g: number; ord?: number }) => r);
-  return { total, platforms };
-}
-
-export async function aggregateByPlatform(
-  ctx: DomainContext,
-  f: PostFilter,
-): Promise<{ total: AggregateRow; platforms: (AggregateRow & { platform: string })[] }> {
-  const parts = await queryParts(ctx, f, { rows: byPlatformPart });
-  return byPlatformFrom(parts.rows);
 }
 
 /** Post preview: the first 100 characters of the text, cut at a character (not a UTF-16 unit). */

@@ -43,6 +43,25 @@ function offsetMs(instantMs: number, tz: string): number {
   );
 }
 
+const wholeHourZones = new Map<string, boolean>();
+
+/**
+ * Whether the zone's offset from UTC has been a whole number of hours since 2000 and stays so to 2040
+ * (checked monthly, once per zone; no social network has posts from before): then every UTC hour is one local hour, and hourly rollups cut local
+ * days and weekday × hour cells exactly. Not so for e.g. Asia/Kolkata (+5:30) or Australia/Adelaide.
+ */
+export function hourlyRollupFits(tz: string): boolean {
+  let fits = wholeHourZones.get(tz);
+  if (fits === undefined) {
+    fits = true;
+    for (let month = 0; month < 40 * 12 && fits; month++) {
+      fits = offsetMs(Date.UTC(2000, month, 15), tz) % 3_600_000 === 0;
+    }
+    wholeHourZones.set(tz, fits);
+  }
+  return fits;
+}
+
 /** `YYYY-MM-DD` of the instant in the zone. */
 export function localDate(instant: Date, tz: string): string {
   const w = wallClock(instant, tz);

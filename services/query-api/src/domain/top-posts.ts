@@ -1,7 +1,8 @@
+import { postMeasures } from '@postpulse/db';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2 } from './math.js';
-import { type PostFilter, preview, queryParts } from './post-set.js';
+import { type PostFilter, part, preview, queryParts } from './post-set.js';
 
 export const topPostMetrics = [
   'engagement_rate',
@@ -14,14 +15,18 @@ export const topPostMetrics = [
 ] as const;
 export type TopPostMetric = (typeof topPostMetrics)[number];
 
+const engagements = 'coalesce(likes_count, 0) + coalesce(comments_count, 0) + coalesce(shares_count, 0)';
+/** Each metric from a post's latest totals as stored, so ranking reads nothing else. */
 const orderValue: Record<TopPostMetric, ReturnType<typeof sql.raw>> = {
-  engagement_rate: sql.raw('er_num::float8 / er_den'),
+  engagement_rate: sql.raw(`CASE WHEN impressions > 0 THEN (${engagements})::float8 / impressions END`),
   likes_count: sql.raw('likes_count'),
   comments_count: sql.raw('comments_count'),
   shares_count: sql.raw('shares_count'),
   impressions: sql.raw('impressions'),
   clicks: sql.raw('clicks'),
-  total_engagement: sql.raw('engagements'),
+  total_engagement: sql.raw(
+    `CASE WHEN likes_count IS NULL AND comments_count IS NULL AND shares_count IS NULL THEN NULL ELSE ${engagements} END`,
+  ),
 };
 
 interface TopRow {
@@ -66,23 +71,34 @@ export type PostCard = ReturnType<typeof postCard>;
 
 /**
  * The posts of the period ranked by the metric, highest first; posts without a value for the metric are
- * left out. Ties: newer publication first, then post id ascending, so the order never changes between calls.
+ * left out. Ties: newer publication first, then platform and platform post id, so the order never changes
+ * between calls. The ranking is a top-N sort over the narrow latest totals (`l`); only the winners are
+ * joined with `posts` for their id and text.
  */
-export function topPostsPart(metric: TopPostMetric, limit: number) {
+export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: number) {
   const value = orderValue[metric];
-  return sql`
-    SELECT id, platform, platform_post_id, content_text, content_type, published_at, likes_count, comments_count,
-      shares_count, impressions, reach, clicks, engagements, er_num, er_den,
-      row_number() OVER (ORDER BY ${value} DESC, published_at DESC, id ASC) AS ord
-    FROM p WHERE ${value} IS NOT NULL
-    ORDER BY ${value} DESC, published_at DESC, id ASC
-    LIMIT ${limit}`;
+  return part(
+    'l',
+    sql`
+    SELECT p.id, t.platform, t.platform_post_id, p.content_text, p.content_type, t.published_at,
+      ${postMeasures('t')},
+      row_number() OVER (ORDER BY t.v DESC, t.published_at DESC, t.platform, t.platform_post_id) AS ord
+    FROM (
+      SELECT platform, platform_post_id, published_at, impressions, reach, clicks, likes_count, comments_count,
+        shares_count, ${value} AS v
+      FROM l WHERE ${value} IS NOT NULL
+      ORDER BY v DESC, published_at DESC, platform, platform_post_id
+      LIMIT ${limit}
+    ) t
+    JOIN posts p
+      ON p.tenant_id = ${ctx.tenantId} AND p.platform = t.platform AND p.platform_post_id = t.platform_post_id`,
+  );
 }
 
 export async function topPosts(
   ctx: DomainContext,
   input: { filter: PostFilter; metric: TopPostMetric; limit: number },
 ): Promise<PostCard[]> {
-  const { top } = await queryParts(ctx, input.filter, { top: topPostsPart(input.metric, input.limit) });
+  const { top } = await queryParts(ctx, input.filter, { top: topPostsPart(ctx, input.metric, input.limit) });
   return top.map(postCard);
 }

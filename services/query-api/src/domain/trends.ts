@@ -1,15 +1,9 @@
 import { sql as chSql, raw } from '@postpulse/olap';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DomainContext } from '../context.js';
+import { measureGroups } from './groups.js';
 import { percent, round2 } from './math.js';
-import {
-  type AggregateRow,
-  aggregateColumns,
-  emptyAggregate,
-  type PostFilter,
-  queryParts,
-} from './post-set.js';
+import { type AggregateRow, emptyAggregate, type PostFilter } from './post-set.js';
 import { addDays, type DateRange } from './time.js';
 
 export const trendPeriods = ['daily', 'weekly', 'monthly'] as const;
@@ -83,29 +77,6 @@ function publishedValue(metric: TrendMetric, a: AggregateRow): number | null {
     case 'posts':
       return a.posts;
   }
-}
-
-const truncUnit: Record<TrendPeriod, string> = { daily: 'day', weekly: 'week', monthly: 'month' };
-
-/** Per period of publication: the aggregates of the posts published in it. */
-export function publishedPart(ctx: DomainContext, period: TrendPeriod) {
-  return sql`
-    SELECT to_char(date_trunc(${truncUnit[period]}, published_at AT TIME ZONE ${ctx.timezone}), 'YYYY-MM-DD') AS bucket,
-      0 AS ord, ${aggregateColumns}
-    FROM p GROUP BY 1`;
-}
-
-export function publishedFrom(rows: readonly unknown[]): Map<string, AggregateRow> {
-  return new Map((rows as (AggregateRow & { bucket: string })[]).map(({ bucket, ...a }) => [bucket, a]));
-}
-
-export async function publishedBuckets(
-  ctx: DomainContext,
-  filter: PostFilter,
-  period: TrendPeriod,
-): Promise<Map<string, AggregateRow>> {
-  const { rows } = await queryParts(ctx, filter, { rows: publishedPart(ctx, period) });
-  return publishedFrom(rows);
 }
 
 const gainedMetrics = [
@@ -293,7 +264,8 @@ export async function trends(
   const starts = periodStarts(input.range, input.period);
   let points: { period_start: string; value: number | null; posts: number }[];
   if (input.basis === 'published') {
-    const buckets = input.published ?? (await publishedBuckets(ctx, input.filter, input.period));
+    const buckets =
+      input.published ?? (await measureGroups(ctx, input.filter, { period: input.period })).periods;
     points = starts.map((s) => {
       const a = buckets.get(s) ?? emptyAggregate;
       return { period_start: s, value: round2(publishedValue(input.metric, a)), posts: a.posts };

@@ -1,5 +1,6 @@
 import { type CachedResponse, type CacheLookup, etagOf, type ResponseCache } from '@postpulse/cache';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../context.js';
 import { localDate } from '../domain/time.js';
 
@@ -9,18 +10,27 @@ function notModified(c: Context<AppEnv>, etag: string): boolean {
   return header === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+/** Built with `c.body`, so the bytes go to the socket without an intermediate Response copy. */
 function respond(c: Context<AppEnv>, entry: CachedResponse, state: 'HIT' | 'MISS'): Response {
-  const headers = new Headers(c.res.headers);
-  headers.set('ETag', entry.etag);
-  headers.set('Cache-Control', 'private, no-cache');
-  headers.set('X-Cache', state);
-  if (notModified(c, entry.etag)) {
-    headers.delete('content-type');
-    headers.delete('content-length');
-    return new Response(null, { status: 304, headers });
-  }
-  headers.set('content-type', 'application/json');
-  return new Response(entry.body, { status: entry.status, headers });
+  const headers = { ETag: entry.etag, 'Cache-Control': 'private, no-cache', 'X-Cache': state };
+  if (notModified(c, entry.etag)) return c.body(null, 304, headers);
+  return c.body(
+    new Uint8Array(entry.body.buffer as ArrayBuffer, entry.body.byteOffset, entry.body.byteLength),
+    entry.status as ContentfulStatusCode,
+    { ...headers, 'Content-Type': 'application/json' },
+  );
+}
+
+const todays = new Map<string, { date: string; until: number }>();
+
+/** The local date in the zone, recomputed at most once a minute per zone (Intl formatting is not free). */
+function today(now: Date, tz: string): string {
+  const ms = now.getTime();
+  const known = todays.get(tz);
+  if (known && ms >= known.until - 60_000 && ms < known.until) return known.date;
+  const date = localDate(now, tz);
+  todays.set(tz, { date, until: Math.floor(ms / 60_000) * 60_000 + 60_000 });
+  return date;
 }
 
 /**
@@ -36,7 +46,7 @@ export function responseCache(cache: ResponseCache, now: () => Date): Middleware
     const params = [...url.searchParams.entries()].sort(([a, x], [b, y]) =>
       a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
     );
-    const query = JSON.stringify([url.pathname, params, tenant.timezone, localDate(now(), tenant.timezone)]);
+    const query = JSON.stringify([url.pathname, params, tenant.timezone, today(now(), tenant.timezone)]);
     let lookup: CacheLookup | undefined;
     try {
       lookup = await cache.lookup(tenant.id, query);
@@ -49,7 +59,7 @@ export function responseCache(cache: ResponseCache, now: () => Date): Middleware
     }
     await next();
     if (c.res.status !== 200) return;
-    const body = await c.res.clone().text();
+    const body = Buffer.from(await c.res.arrayBuffer());
     const entry: CachedResponse = { status: 200, body, etag: etagOf(body) };
     if (lookup) {
       try {

@@ -20,6 +20,12 @@ export function rateLimit(
   defaultPerMinute: number,
   now: () => Date,
 ): MiddlewareHandler<AppEnv> {
+  // Sent once, then called by its SHA (EVALSHA; ioredis reloads it if Redis lost it).
+  if (!('postpulseRateLimit' in redis)) {
+    redis.defineCommand('postpulseRateLimit', { numberOfKeys: 1, lua: SCRIPT });
+  }
+  const incr = (redis as unknown as { postpulseRateLimit(key: string, ttl: number): Promise<number> })
+    .postpulseRateLimit;
   return async (c, next) => {
     const tenant = c.get('auth').tenant;
     const limit = tenant.rate_limit_per_minute ?? defaultPerMinute;
@@ -27,7 +33,7 @@ export function rateLimit(
     const window = Math.floor(nowSeconds / WINDOW_SECONDS);
     const reset = (window + 1) * WINDOW_SECONDS - nowSeconds;
     const count = Number(
-      await redis.eval(SCRIPT, 1, `ratelimit:tenant:${tenant.id}:${window}`, WINDOW_SECONDS * 2),
+      await incr.call(redis, `ratelimit:tenant:${tenant.id}:${window}`, WINDOW_SECONDS * 2),
     );
     const headers = {
       'RateLimit-Limit': String(limit),

@@ -29,7 +29,7 @@ const route = createRoute({
   summary: 'Top posts of a period by a metric',
   description:
     `${SEMANTICS} Posts are ranked by the metric, highest first; posts without a value for it are left out. ` +
-    'Ties are broken by newer publication first, then by post id ascending, so the order is stable.',
+    'Ties are broken by newer publication first, then by platform and platform post id, so the order is stable.',
   security,
   middleware: [requireScope('read')] as const,
   request: { query },
