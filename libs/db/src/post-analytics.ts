@@ -23,8 +23,10 @@ export function postMeasures(l: string): RawBuilder<unknown> {
 /**
  * Per-post measures summed into one rollup row (or any group). `k` counts the posts with known
  * impressions and `e2`, `n2`, `en` are the sums the ratio confidence interval needs (Σer_num², Σer_den²,
- * Σer_num·er_den). Sums of nullable columns stay null when no post reported the metric. `post` is
- * a column that is never null for a post, so a group that lost its last post counts 0.
+ * Σer_num·er_den); `max_er` is the highest engagement rate of one post (as a fraction), so a ranking of posts
+ * only needs to open the hours that can hold its winners. Sums of nullable columns stay null when no post
+ * reported the metric. `post` is a column that is never null for a post, so a group that lost its last post
+ * counts 0.
  */
 export const rollupSums = sql`
   count(post)::int AS posts,
@@ -35,7 +37,7 @@ export const rollupSums = sql`
   sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den,
   count(er_den)::int AS k,
   sum(er_num::float8 * er_num)::float8 AS e2, sum(er_den::float8 * er_den)::float8 AS n2,
-  sum(er_num::float8 * er_den)::float8 AS en`;
+  sum(er_num::float8 * er_den)::float8 AS en, max(er_num::float8 / er_den) AS max_er`;
 
 export const rollupColumns = [
   'posts',
@@ -54,6 +56,7 @@ export const rollupColumns = [
   'e2',
   'n2',
   'en',
+  'max_er',
 ] as const;
 
 /** The UTC hour an instant falls in, whatever the session's TimeZone (date_trunc would use it). */

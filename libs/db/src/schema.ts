@@ -107,6 +107,7 @@ export interface PostRollupHourlyTable {
   e2: number | null;
   n2: number | null;
   en: number | null;
+  max_er: number | null;
   updated_at: Generated<Timestamp>;
 }
 

@@ -71,7 +71,18 @@ const observed = (tenant: string) => [
 async function rollup(tenant: string) {
   const rows = await t.db
     .selectFrom('post_rollup_hourly')
-    .select(['platform', 'hour', 'posts', 'likes_count', 'engagements', 'er_num', 'er_den', 'k', 'e2'])
+    .select([
+      'platform',
+      'hour',
+      'posts',
+      'likes_count',
+      'engagements',
+      'er_num',
+      'er_den',
+      'k',
+      'e2',
+      'max_er',
+    ])
     .where('tenant_id', '=', tenant)
     .orderBy('hour')
     .orderBy('platform')
@@ -108,6 +119,7 @@ describe('hourly rollup of the latest totals', () => {
         er_den: 100,
         k: 1,
         e2: 144,
+        max_er: 0.12,
       },
       {
         platform: 'twitter',
@@ -119,6 +131,7 @@ describe('hourly rollup of the latest totals', () => {
         er_den: 20,
         k: 1,
         e2: 4,
+        max_er: 0.1,
       },
       {
         platform: 'linkedin',
@@ -130,6 +143,7 @@ describe('hourly rollup of the latest totals', () => {
         er_den: 50,
         k: 1,
         e2: 0,
+        max_er: 0,
       },
     ]);
     const freshness = await t.db

@@ -19,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       posts int NOT NULL,
       likes_count bigint, comments_count bigint, shares_count bigint, impressions bigint, reach bigint,
       clicks bigint, engagements bigint, er_num bigint, er_den bigint, ctr_num bigint, ctr_den bigint,
-      k int NOT NULL, e2 float8, n2 float8, en float8,
+      k int NOT NULL, e2 float8, n2 float8, en float8, max_er float8,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, hour, platform)
     ) WITH (fillfactor = 80)`.execute(db);

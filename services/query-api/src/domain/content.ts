@@ -36,11 +36,7 @@ const stats = (a: AggregateRow) => {
 export async function contentPerformance(ctx: DomainContext, filter: PostFilter) {
   const bucketCase = sql.raw(
     `CASE ${lengthBuckets
-      .map((b) =>
-        b.max === null
-          ? `ELSE '${b.bucket}'`
-          : `WHEN char_length(content_text) <= ${b.max} THEN '${b.bucket}'`,
-      )
+      .map((b) => (b.max === null ? `ELSE '${b.bucket}'` : `WHEN text_length <= ${b.max} THEN '${b.bucket}'`))
       .join(' ')} END`,
   );
   const parts = await queryParts(ctx, filter, {
@@ -56,12 +52,12 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
     lengths: part(
       'p',
       sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${aggregateColumns} FROM p
-      WHERE content_text IS NOT NULL GROUP BY 1`,
+      WHERE text_length IS NOT NULL GROUP BY 1`,
     ),
     pairs: part(
       'p',
-      sql`SELECT char_length(content_text) AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
-      WHERE content_text IS NOT NULL AND er_den IS NOT NULL`,
+      sql`SELECT text_length AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
+      WHERE text_length IS NOT NULL AND er_den IS NOT NULL`,
     ),
   });
   const types = {

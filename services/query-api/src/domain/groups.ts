@@ -36,11 +36,11 @@ export interface Groups {
 const truncUnit: Record<TrendPeriod, string> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /**
- * One SELECT over `s` with GROUPING SETS; each row says in `g` which set it belongs to, and groups without
+ * One SELECT over `s` (or `sp`, the previous period) with GROUPING SETS; each row says in `g` which set it belongs to, and groups without
  * posts (rollup hours whose posts moved away) are left out. Local calendar fields come from PostgreSQL
  * applying the zone's rules per instant (DST-correct).
  */
-export function groupsPart(ctx: DomainContext, want: GroupSets): Part {
+export function groupsPart(ctx: DomainContext, want: GroupSets, source: 's' | 'sp' = 's'): Part {
   // The zone's rules are applied once per row (`lt`, local wall-clock time); every field derives from it.
   const local = sql`lt`;
   const dims: { name: 'platform' | 'period' | 'cell'; columns: string[]; exprs?: RawBuilder<unknown> }[] = [];
@@ -77,7 +77,7 @@ export function groupsPart(ctx: DomainContext, want: GroupSets): Part {
       )
     : sql`true`;
   return part(
-    's',
+    source,
     sql`
     SELECT ${label} AS g, ${select}, 0 AS ord, ${aggregateColumns}
     FROM (
@@ -85,7 +85,7 @@ export function groupsPart(ctx: DomainContext, want: GroupSets): Part {
         dims.flatMap((d) => (d.exprs ? [sql`, ${d.exprs}`] : [])),
         sql``,
       )}
-      FROM (SELECT s.*, s.at AT TIME ZONE ${ctx.timezone} AS lt FROM s OFFSET 0) s
+      FROM (SELECT s.*, s.at AT TIME ZONE ${ctx.timezone} AS lt FROM ${sql.table(source)} s OFFSET 0) s
     ) x
     GROUP BY GROUPING SETS (${sql.join(sets)})
     HAVING (${isTotal}) OR sum(posts) > 0`,

@@ -2,11 +2,13 @@ import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
-import { groupsFrom, groupsPart, measureGroups } from './groups.js';
+import { groupsFrom, groupsPart } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
   type AggregateRow,
+  type Part,
   type PostFilter,
+  part,
   queryParts,
   rangeFilter,
   summaryChange,
@@ -20,43 +22,38 @@ import { trends } from './trends.js';
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
  */
-export async function followerGrowth(ctx: DomainContext, f: PostFilter): Promise<number | null> {
+function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
-  // query-api: follower growth over a period
-  const { rows } = await sql<{ growth: number | null }>`
+  return part(
+    'none',
+    sql`
     WITH acc AS (
       SELECT DISTINCT platform, account_id FROM account_metric_snapshots
       WHERE tenant_id = ${ctx.tenantId} AND observed_at < ${f.to} AND followers_count IS NOT NULL ${platform}
     )
-    SELECT sum(e.f - b.f)::bigint AS growth FROM acc
+    SELECT sum(e.f - b.f)::bigint AS growth, 0 AS ord FROM acc
     CROSS JOIN LATERAL (
-      SELECT followers_count AS f FROM account_metric_snapshots s
-      WHERE s.tenant_id = ${ctx.tenantId} AND s.platform = acc.platform AND s.account_id = acc.account_id
-        AND s.observed_at < ${f.to} AND s.followers_count IS NOT NULL
-      ORDER BY s.observed_at DESC LIMIT 1) e
+      SELECT followers_count AS f FROM account_metric_snapshots a
+      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
+        AND a.observed_at < ${f.to} AND a.followers_count IS NOT NULL
+      ORDER BY a.observed_at DESC LIMIT 1) e
     CROSS JOIN LATERAL (
-      SELECT followers_count AS f FROM account_metric_snapshots s
-      WHERE s.tenant_id = ${ctx.tenantId} AND s.platform = acc.platform AND s.account_id = acc.account_id
-        AND s.observed_at < ${f.to} AND s.followers_count IS NOT NULL
-      ORDER BY (s.observed_at >= ${f.from}), CASE WHEN s.observed_at < ${f.from} THEN s.observed_at END DESC,
-        s.observed_at ASC
-      LIMIT 1) b`.execute(ctx.db);
-  return rows[0]?.growth ?? null;
+      SELECT followers_count AS f FROM account_metric_snapshots a
+      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
+        AND a.observed_at < ${f.to} AND a.followers_count IS NOT NULL
+      ORDER BY (a.observed_at >= ${f.from}), CASE WHEN a.observed_at < ${f.from} THEN a.observed_at END DESC,
+        a.observed_at ASC
+      LIMIT 1) b`,
+  );
 }
 
 /** The newest observation per platform, whatever the period: how fresh the numbers are. */
-export async function dataFreshness(ctx: DomainContext) {
-  // query-api: data freshness
-  const rows = await ctx.db
-    .selectFrom('post_freshness')
-    .select(['platform', 'last_observed_at'])
-    .where('tenant_id', '=', ctx.tenantId)
-    .orderBy('platform')
-    .execute();
-  return rows.map((r) => ({
-    platform: r.platform,
-    last_observed_at: new Date(r.last_observed_at).toISOString(),
-  }));
+function dataFreshnessPart(ctx: DomainContext): Part {
+  return part(
+    'none',
+    sql`SELECT platform, last_observed_at, row_number() OVER (ORDER BY platform) AS ord
+      FROM post_freshness WHERE tenant_id = ${ctx.tenantId}`,
+  );
 }
 
 export function platformBreakdown(
@@ -77,16 +74,27 @@ export async function overview(
   const filter = rangeFilter(input.range, input.platform);
   const prev = previousRange(input.range);
   const prevFilter = rangeFilter(prev, input.platform);
-  const [parts, previous, growth, prevGrowth, freshness] = await Promise.all([
-    queryParts(ctx, filter, {
+  // One statement, one round trip: every part reads the period's rows once.
+  const parts = await queryParts(
+    ctx,
+    filter,
+    {
       groups: groupsPart(ctx, { total: true, platforms: true, period: 'daily', cells: true }),
+      previous: groupsPart(ctx, { total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
-    }),
-    measureGroups(ctx, prevFilter, { total: true }),
-    followerGrowth(ctx, filter),
-    followerGrowth(ctx, prevFilter),
-    dataFreshness(ctx),
-  ]);
+      growth: followerGrowthPart(ctx, filter),
+      prevGrowth: followerGrowthPart(ctx, prevFilter),
+      freshness: dataFreshnessPart(ctx),
+    },
+    prevFilter,
+  );
+  const previous = groupsFrom(parts.previous);
+  const growth = (parts.growth[0] as { growth: number | null } | undefined)?.growth ?? null;
+  const prevGrowth = (parts.prevGrowth[0] as { growth: number | null } | undefined)?.growth ?? null;
+  const freshness = (parts.freshness as { platform: string; last_observed_at: string }[]).map((r) => ({
+    platform: r.platform,
+    last_observed_at: new Date(r.last_observed_at).toISOString(),
+  }));
   const current = groupsFrom(parts.groups);
   const trend = await trends(ctx, {
     range: input.range,

@@ -17,63 +17,76 @@ export const rangeFilter = (range: DateRange, platform?: Platform): PostFilter =
   platform,
 });
 
+/** The tenant's latest rows of the posts published in the filter's period. */
+function latestRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
+  return sql`SELECT * FROM post_metrics_latest
+    WHERE tenant_id = ${ctx.tenantId} AND published_at >= ${f.from} AND published_at < ${f.to} ${platform}`;
+}
+
+/** One row per post, shaped like a rollup row: `posts` = 1, its measures, `k`, `e2`, `n2`, `en`, `max_er`. */
+function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  return sql`SELECT x.*, (x.er_den IS NOT NULL)::int AS k, x.er_num::float8 * x.er_num AS e2,
+      x.er_den::float8 * x.er_den AS n2, x.er_num::float8 * x.er_den AS en, x.er_num::float8 / x.er_den AS max_er
+    FROM (SELECT l.platform, l.platform_post_id, l.published_at AS at, 1 AS posts, ${postMeasures('l')}
+          FROM (${latestRows(ctx, f)}) l) x`;
+}
+
+function rollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  const platform = f.platform ? sql`AND r.platform = ${f.platform}` : sql``;
+  return sql`SELECT r.platform, r.hour AS at, r.posts, r.likes_count, r.comments_count, r.shares_count, r.impressions,
+      r.reach, r.clicks, r.engagements, r.er_num, r.er_den, r.ctr_num, r.ctr_den, r.k, r.e2, r.n2, r.en, r.max_er
+    FROM post_rollup_hourly r
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platform}`;
+}
+
+/** Whether `s` is made of hourly rollup rows (every UTC hour is one local hour of the zone). */
+export const readsRollup = (ctx: DomainContext) => hourlyRollupFits(ctx.timezone);
+
 /**
- * The CTEs every analytics statement can draw on, for the posts published in [from, to):
+ * The CTEs an analytics statement can draw on, for the posts published in [from, to):
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
- * - `m`: one narrow row per post with the measures of `postMeasures` and `posts` = 1, `k`, `e2`, `n2`,
- *   `en` as a rollup row has them;
- * - `p`: `m` with the post's id, content type, text and hashtags (what content analysis shows);
+ * - `m`: one row per post with the measures of `postMeasures` and `posts` = 1, `k`, `e2`, `n2`, `en`,
+ *   `max_er` as a rollup row has them;
+ * - `p`: `m` with the post's id, content type, text length and hashtags (what content analysis reads);
  * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
- *   rows (`post_rollup_hourly`) when every UTC hour is one local hour of the zone, else `m` itself.
+ *   rows (`post_rollup_hourly`) when every UTC hour is one local hour of the zone, else `m` itself;
+ * - `sp`: the same as `s` for the `previous` period.
  * Only the CTEs in `reads` and those they are built from are written into the statement: planning unused
  * ones costs milliseconds. The tenant condition is here, once, for every analytics query.
  */
-export function postSetCtes(ctx: DomainContext, f: PostFilter, reads: ReadonlySet<Cte>): RawBuilder<unknown> {
-  const rollup = hourlyRollupFits(ctx.timezone);
-  const needS = reads.has('s');
+export function postSetCtes(
+  ctx: DomainContext,
+  f: PostFilter,
+  reads: ReadonlySet<Cte>,
+  previous?: PostFilter,
+): RawBuilder<unknown> {
+  const rollup = readsRollup(ctx);
   const needP = reads.has('p');
-  const needM = needP || (needS && !rollup);
-  const needL = needM || reads.has('l');
-  const latestPlatform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
-  const rollupPlatform = f.platform ? sql`AND r.platform = ${f.platform}` : sql``;
+  const needM = needP || (reads.has('s') && !rollup);
   const ctes: RawBuilder<unknown>[] = [];
-  if (needL) {
-    ctes.push(sql`l AS NOT MATERIALIZED (
-      SELECT * FROM post_metrics_latest
-      WHERE tenant_id = ${ctx.tenantId} AND published_at >= ${f.from} AND published_at < ${f.to} ${latestPlatform}
-    )`);
-  }
-  if (needM) {
-    ctes.push(sql`m AS MATERIALIZED (
-      SELECT x.*, (x.er_den IS NOT NULL)::int AS k, x.er_num::float8 * x.er_num AS e2,
-        x.er_den::float8 * x.er_den AS n2, x.er_num::float8 * x.er_den AS en
-      FROM (SELECT l.platform, l.platform_post_id, l.published_at AS at, 1 AS posts, ${postMeasures('l')} FROM l) x
-    )`);
-  }
+  if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
+  if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
   if (needP) {
     ctes.push(sql`p AS MATERIALIZED (
-      SELECT m.*, p.id, p.content_type, p.content_text, p.hashtags
+      SELECT m.*, p.id, p.content_type, char_length(p.content_text) AS text_length, p.hashtags
       FROM m JOIN posts p
         ON p.tenant_id = ${ctx.tenantId} AND p.platform = m.platform AND p.platform_post_id = m.platform_post_id
+      -- The same range on posts (its published_at is the one copied to the latest rows), so the join reads the
+      -- period's posts rather than hashing all of the tenant's.
+      WHERE p.published_at >= ${f.from} AND p.published_at < ${f.to}
     )`);
   }
-  if (needS) {
-    ctes.push(
-      rollup
-        ? sql`s AS (
-          SELECT r.platform, r.hour AS at, r.posts, r.likes_count, r.comments_count, r.shares_count, r.impressions,
-            r.reach, r.clicks, r.engagements, r.er_num, r.er_den, r.ctr_num, r.ctr_den, r.k, r.e2, r.n2, r.en
-          FROM post_rollup_hourly r
-          WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${rollupPlatform}
-        )`
-        : sql`s AS (SELECT * FROM m)`,
-    );
+  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f) : sql`SELECT * FROM m`})`);
+  if (reads.has('sp')) {
+    if (!previous) throw new Error('a part reads the previous period, but none was given');
+    ctes.push(sql`sp AS (${rollup ? rollupRows(ctx, previous) : postRows(ctx, previous)})`);
   }
   return sql.join(ctes);
 }
 
-/** The CTEs of `postSetCtes` a part may read. */
-export type Cte = 'l' | 'p' | 's';
+/** The CTEs of `postSetCtes` a part may read; `none` for parts that read tables of their own. */
+export type Cte = 'l' | 'p' | 's' | 'sp' | 'none';
 
 /** One SELECT of an analytics statement and the CTE it reads. */
 export interface Part {
@@ -181,17 +194,17 @@ export async function queryParts<K extends string>(
   ctx: DomainContext,
   f: PostFilter,
   parts: Record<K, Part>,
+  previous?: PostFilter,
 ): Promise<Record<K, unknown[]>> {
   const entries = Object.entries(parts) as [K, Part][];
   const columns = entries.map(
     ([name, q]) =>
       sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q.sql}) x) AS ${sql.ref(name)}`,
   );
-  const reads = new Set(entries.map(([, q]) => q.reads));
+  const ctes = postSetCtes(ctx, f, new Set(entries.map(([, q]) => q.reads)), previous);
+  const withCtes = entries.some(([, q]) => q.reads !== 'none') ? sql`WITH ${ctes} ` : sql``;
   // query-api: analytics of one post set (several parts in one statement)
-  const { rows } = await sql<
-    Record<K, unknown[]>
-  >`WITH ${postSetCtes(ctx, f, reads)} SELECT ${sql.join(columns)}`.execute(ctx.db);
+  const { rows } = await sql<Record<K, unknown[]>>`${withCtes}SELECT ${sql.join(columns)}`.execute(ctx.db);
   const row = rows[0];
   if (!row) throw new Error('analytics query returned no row');
   return row;
