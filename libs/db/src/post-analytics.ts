@@ -4,8 +4,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
  * What analytics need of one post, from its latest totals in the row alias `l`: the raw totals plus
  * `engagements` (null only when likes, comments and shares are all unknown), and the engagement and
  * click-through rate parts, counted only when impressions are known (> 0), so Σer_num / Σer_den is the
- * engagement rate over the posts whose impressions are known. Written once, here: the hourly rollup and
- * the query API's per-post reads both use it.
+ * engagement rate over the posts whose impressions are known. Written once, here: post cards and the
+ * rollup contribution below both use it.
  */
 export function postMeasures(l: string): RawBuilder<unknown> {
   const c = (name: string) => sql.ref(`${l}.${name}`);
@@ -20,27 +20,8 @@ export function postMeasures(l: string): RawBuilder<unknown> {
     CASE WHEN ${c('impressions')} > 0 AND ${c('clicks')} IS NOT NULL THEN ${c('impressions')} END AS ctr_den`;
 }
 
-/**
- * Per-post measures summed into one rollup row (or any group). `k` counts the posts with known
- * impressions and `e2`, `n2`, `en` are the sums the ratio confidence interval needs (Σer_num², Σer_den²,
- * Σer_num·er_den); `max_er` is the highest engagement rate of one post (as a fraction), so a ranking of posts
- * only needs to open the hours that can hold its winners. Sums of nullable columns stay null when no post
- * reported the metric. `post` is a column that is never null for a post, so a group that lost its last post
- * counts 0.
- */
-export const rollupSums = sql`
-  count(post)::int AS posts,
-  sum(likes_count)::bigint AS likes_count, sum(comments_count)::bigint AS comments_count,
-  sum(shares_count)::bigint AS shares_count, sum(impressions)::bigint AS impressions,
-  sum(reach)::bigint AS reach, sum(clicks)::bigint AS clicks, sum(engagements)::bigint AS engagements,
-  sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den,
-  sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den,
-  count(er_den)::int AS k,
-  sum(er_num::float8 * er_num)::float8 AS e2, sum(er_den::float8 * er_den)::float8 AS n2,
-  sum(er_num::float8 * er_den)::float8 AS en, max(er_num::float8 / er_den) AS max_er`;
-
-export const rollupColumns = [
-  'posts',
+/** Totals whose "not reported" must survive summing: each has a count of the posts that reported it. */
+const counted = [
   'likes_count',
   'comments_count',
   'shares_count',
@@ -48,119 +29,93 @@ export const rollupColumns = [
   'reach',
   'clicks',
   'engagements',
-  'er_num',
-  'er_den',
-  'ctr_num',
-  'ctr_den',
+] as const;
+const plain = ['er_num', 'er_den', 'ctr_num', 'ctr_den'] as const;
+
+/**
+ * The columns of a rollup row, in order. Sums are never null: `<metric>_n` counts the posts that reported
+ * the metric, so a sum is "not reported" exactly when its count is 0. `k` counts the posts with known
+ * impressions; `e2`, `n2`, `en` are Σer_num², Σer_den², Σer_num·er_den, what the ratio confidence interval
+ * needs. Every column is a sum over posts, so a post's change is added as a difference.
+ */
+export const rollupColumns = [
+  'posts',
+  ...counted.flatMap((m) => [m, `${m}_n`]),
+  ...plain,
   'k',
   'e2',
   'n2',
   'en',
-  'max_er',
 ] as const;
+
+/**
+ * One post's contribution to a rollup row, from its latest totals in the row alias `l`, times `sign`
+ * (1 to add the post, -1 to take it out): every column of `rollupColumns`, in order. The query API reads
+ * single posts in the same shape when it cannot use the rollup.
+ */
+export function rollupContribution(l: string, sign: 1 | -1 = 1): RawBuilder<unknown> {
+  const c = (name: string) => sql.ref(`${l}.${name}`);
+  const s = sql.raw(String(sign));
+  const known = sql`${c('impressions')} > 0`;
+  const eng = sql`(coalesce(${c('likes_count')}, 0) + coalesce(${c('comments_count')}, 0) + coalesce(${c('shares_count')}, 0))`;
+  const engKnown = sql`(${c('likes_count')} IS NOT NULL OR ${c('comments_count')} IS NOT NULL OR ${c('shares_count')} IS NOT NULL)`;
+  const value = (m: (typeof counted)[number]) => (m === 'engagements' ? eng : sql`coalesce(${c(m)}, 0)`);
+  const isKnown = (m: (typeof counted)[number]) =>
+    m === 'engagements' ? engKnown : sql`${c(m)} IS NOT NULL`;
+  const ctrKnown = sql`${known} AND ${c('clicks')} IS NOT NULL`;
+  return sql`${s} AS posts,
+    ${sql.join(counted.map((m) => sql`${s} * ${value(m)} AS ${sql.id(m)}, ${s} * (${isKnown(m)})::int AS ${sql.id(`${m}_n`)}`))},
+    CASE WHEN ${known} THEN ${s} * ${eng} ELSE 0 END AS er_num,
+    CASE WHEN ${known} THEN ${s} * ${c('impressions')} ELSE 0 END AS er_den,
+    CASE WHEN ${ctrKnown} THEN ${s} * ${c('clicks')} ELSE 0 END AS ctr_num,
+    CASE WHEN ${ctrKnown} THEN ${s} * ${c('impressions')} ELSE 0 END AS ctr_den,
+    ${s} * (coalesce(${known}, false))::int AS k,
+    CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${eng} ELSE 0 END AS e2,
+    CASE WHEN ${known} THEN ${s} * ${c('impressions')}::float8 * ${c('impressions')} ELSE 0 END AS n2,
+    CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${c('impressions')} ELSE 0 END AS en`;
+}
 
 /** The UTC hour an instant falls in, whatever the session's TimeZone (date_trunc would use it). */
 export const utcHour = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 hour', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
+const rollupIds = sql.join(rollupColumns.map((c) => sql.id(c)));
+const sums = sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`));
+
+/**
+ * Adds signed contributions to the rollup. `rows` yields (tenant_id, platform, hour) and the columns of
+ * `rollupContribution`; they are summed per hour first and applied in key order, so concurrent writers
+ * take row locks in one order. Additions commute, so writers never wait for each other's reads.
+ */
+export function addToRollup(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
+    SELECT tenant_id, platform, hour, ${sums} FROM ${rows} AS d
+    GROUP BY tenant_id, platform, hour
+    ORDER BY tenant_id, hour, platform
+    ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET
+      ${sql.join(rollupColumns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`))},
+      updated_at = now()`;
+}
+
+/** Raises each tenant/platform's newest observation to those in `rows` (tenant_id, platform, observed_at). */
+export function raiseFreshness(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO post_freshness AS f (tenant_id, platform, last_observed_at)
+    SELECT tenant_id, platform, max(observed_at) FROM ${rows} AS o GROUP BY tenant_id, platform
+    ON CONFLICT (tenant_id, platform) DO UPDATE
+      SET last_observed_at = GREATEST(f.last_observed_at, excluded.last_observed_at)`;
+}
+
 /** Runs `fn` in the caller's transaction (a migration's) or in a new one. */
 const inTransaction = <DB>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<void>) =>
   db.isTransaction ? fn(db) : db.transaction().execute(fn);
 
-const assignRollup = sql.join(rollupColumns.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`));
-const rollupIds = sql.join(rollupColumns.map((c) => sql.id(c)));
-
-/**
- * Writes whole rollup rows, each recomputed from the latest totals of the posts published in it:
- * idempotent, and right whatever happened before (redelivery, reordering, a post whose publication time
- * changed). `rows` yields one row per post (`post` true) with its hour and measures, and for an hour
- * left without posts one row with `post` null.
- */
-function upsertRollups(rows: RawBuilder<unknown>) {
-  return sql`
-    INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
-    SELECT tenant_id, platform, hour, ${rollupSums} FROM ${rows} AS m
-    GROUP BY tenant_id, platform, hour
-    -- New rows land in key order, so a tenant's consecutive hours share pages and a period reads few.
-    ORDER BY tenant_id, hour, platform
-    ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${assignRollup}, updated_at = now()`;
-}
-
-export interface AnalyticsKey {
-  tenant_id: string;
-  platform: string;
-  platform_post_id: string;
-}
-
-/**
- * Brings the analytics tables up to date with the posts of a written micro-batch:
- * `post_metrics_latest.published_at` from `posts`, the hourly rollup rows of the hours those posts were
- * (and, if it changed, used to be) published in, and each tenant/platform's newest observation.
- *
- * Rollup rows are recomputed, not incremented, under transaction-scoped advisory locks taken in one
- * order: a recomputation that waited for another replica's starts after that one committed and so sees
- * its writes (read committed takes a new snapshot per statement).
- */
-export async function refreshPostAnalytics<DB>(
-  db: Kysely<DB>,
-  keys: readonly AnalyticsKey[],
-  observed: readonly { tenant_id: string; platform: string; observed_at: Date }[],
-): Promise<void> {
-  if (keys.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    // aggregator: lock the rollup hours of a batch's posts and copy publication times to the latest rows
-    const { rows: buckets } = await sql<{ tenant_id: string; platform: string; hour: Date }>`
-      WITH k AS (
-        SELECT * FROM unnest(${keys.map((k) => k.tenant_id)}::uuid[], ${keys.map((k) => k.platform)}::text[],
-          ${keys.map((k) => k.platform_post_id)}::text[]) AS k(tenant_id, platform, platform_post_id)
-      ),
-      cur AS (
-        SELECT l.tenant_id, l.platform, l.platform_post_id, l.published_at AS was, p.published_at AS now
-        FROM k
-        JOIN post_metrics_latest l USING (tenant_id, platform, platform_post_id)
-        JOIN posts p USING (tenant_id, platform, platform_post_id)
-      ),
-      moved AS (
-        UPDATE post_metrics_latest l SET published_at = cur.now FROM cur
-        WHERE l.tenant_id = cur.tenant_id AND l.platform = cur.platform
-          AND l.platform_post_id = cur.platform_post_id AND cur.was IS DISTINCT FROM cur.now
-      ),
-      hours AS (
-        SELECT DISTINCT tenant_id, platform, ${utcHour(sql`t`)} AS hour
-        FROM cur CROSS JOIN LATERAL unnest(ARRAY[cur.was, cur.now]) AS t WHERE t IS NOT NULL
-      )
-      SELECT tenant_id, platform, hour, pg_advisory_xact_lock(lock)::text AS locked
-      FROM (SELECT *, hashtextextended(tenant_id::text || platform || extract(epoch FROM hour)::text, 0) AS lock FROM hours
-            ORDER BY lock) ordered`.execute(trx);
-    const tenants = observed.map((o) => o.tenant_id);
-    // aggregator: recompute the batch's hourly rollup rows and the newest observation per platform
-    await sql`
-      WITH freshness AS (
-        INSERT INTO post_freshness AS f (tenant_id, platform, last_observed_at)
-        SELECT tenant_id, platform, max(observed_at)
-        FROM unnest(${tenants}::uuid[], ${observed.map((o) => o.platform)}::text[],
-          ${observed.map((o) => o.observed_at)}::timestamptz[]) AS o(tenant_id, platform, observed_at)
-        GROUP BY tenant_id, platform
-        ON CONFLICT (tenant_id, platform) DO UPDATE
-          SET last_observed_at = GREATEST(f.last_observed_at, excluded.last_observed_at)
-      )
-      ${upsertRollups(sql`(
-        SELECT b.tenant_id, b.platform, b.hour, m.*
-        FROM unnest(${buckets.map((b) => b.tenant_id)}::uuid[], ${buckets.map((b) => b.platform)}::text[],
-          ${buckets.map((b) => b.hour)}::timestamptz[]) AS b(tenant_id, platform, hour)
-        LEFT JOIN LATERAL (
-          SELECT true AS post, ${postMeasures('l')} FROM post_metrics_latest l
-          WHERE l.tenant_id = b.tenant_id AND l.published_at >= b.hour AND l.published_at < b.hour + interval '1 hour'
-            AND l.platform = b.platform
-          -- Not flattened into a join (OFFSET 0): one index range read per hour, never a scan of the tenant.
-          OFFSET 0
-        ) m ON true)`)}`.execute(trx);
-  });
-}
-
 /**
  * Rebuilds every analytics table from `posts` and `post_metrics_latest`: for the migration that
- * introduced them and for data written straight into those tables (the query benchmark's seed).
+ * introduced them, for data written straight into those tables (the query benchmark's seed), and to repair
+ * a rollup after anything wrote around the aggregator. Rows are written in key order, so a tenant's
+ * consecutive hours share pages.
  */
 export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
   await inTransaction(db, async (trx) => {
@@ -168,10 +123,9 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
       WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
         AND l.published_at IS DISTINCT FROM p.published_at`.execute(trx);
     await sql`TRUNCATE post_rollup_hourly, post_freshness`.execute(trx);
-    await sql`INSERT INTO post_freshness (tenant_id, platform, last_observed_at)
-      SELECT tenant_id, platform, max(observed_at) FROM post_metrics_latest GROUP BY 1, 2`.execute(trx);
-    await sql`${upsertRollups(sql`(
-      SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, true AS post, ${postMeasures('l')}
+    await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
+    await sql`${addToRollup(sql`(
+      SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
       FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)}`.execute(trx);
     await sql`ANALYZE post_metrics_latest, post_rollup_hourly`.execute(trx);
   });

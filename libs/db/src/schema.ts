@@ -84,30 +84,36 @@ export interface PostMetricsLatestTable extends PostMetricColumns {
 }
 
 /**
- * Per tenant, platform and UTC hour of publication: the sums of the latest totals of the posts published
- * in it (see post-analytics.ts for each column's meaning). Kept by the aggregator.
+ * Per tenant, platform and UTC hour of publication: sums over the latest totals of the posts published
+ * in it (see rollupColumns in post-analytics.ts). Kept by the aggregator.
  */
 export interface PostRollupHourlyTable {
   tenant_id: string;
   platform: string;
   hour: Timestamp;
   posts: number;
-  likes_count: number | null;
-  comments_count: number | null;
-  shares_count: number | null;
-  impressions: number | null;
-  reach: number | null;
-  clicks: number | null;
-  engagements: number | null;
-  er_num: number | null;
-  er_den: number | null;
-  ctr_num: number | null;
-  ctr_den: number | null;
+  likes_count: number;
+  likes_count_n: number;
+  comments_count: number;
+  comments_count_n: number;
+  shares_count: number;
+  shares_count_n: number;
+  impressions: number;
+  impressions_n: number;
+  reach: number;
+  reach_n: number;
+  clicks: number;
+  clicks_n: number;
+  engagements: number;
+  engagements_n: number;
+  er_num: number;
+  er_den: number;
+  ctr_num: number;
+  ctr_den: number;
   k: number;
-  e2: number | null;
-  n2: number | null;
-  en: number | null;
-  max_er: number | null;
+  e2: number;
+  n2: number;
+  en: number;
   updated_at: Generated<Timestamp>;
 }
 

@@ -1,11 +1,14 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
+  addToRollup,
   type Database,
   ensureMonthlyPartitions,
   type MonthlyPartitionedTable,
   monthKey,
   postId,
-  refreshPostAnalytics,
+  raiseFreshness,
+  rollupContribution,
+  utcHour,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { observedMs, pickPerKey, subjectKey } from './keys.js';
@@ -28,6 +31,7 @@ const accountKey = (e: { tenant_id: string; platform: string; account_id: string
   subjectKey(e.tenant_id, e.platform, e.account_id);
 const never = () => false;
 
+const newerObservation = sql`excluded.observed_at > l.observed_at`;
 const newerAttributes = sql`(p.attributes_observed_at IS NULL OR excluded.attributes_observed_at > p.attributes_observed_at)`;
 
 /** Characters as Postgres's length() counts them (code points, not UTF-16 units). */
@@ -133,26 +137,12 @@ export class PostgresStore {
   async writePostSnapshots(events: readonly PostMetricsSnapshot[]): Promise<Map<string, PostDimensions>> {
     if (events.length === 0) return new Map();
     await this.partitions.ensure(this.db, 'post_metric_snapshots', events.map(observedMs));
-    let dimensions: Map<string, PostDimensions>;
     try {
-      dimensions = await this.writePosts(events);
+      return await this.writePosts(events);
     } catch (error) {
       if (isMissingPartition(error)) this.partitions.forget();
       throw error;
     }
-    // After the write committed, so a replica waiting on the same rollup hours sees it (see
-    // refreshPostAnalytics). A redelivered batch redoes this step even when the write changed nothing.
-    const newest = pickPerKey(events, postKey, (a, b) => observedMs(a) > observedMs(b));
-    await refreshPostAnalytics(
-      this.db,
-      newest,
-      newest.map((e) => ({
-        tenant_id: e.tenant_id,
-        platform: e.platform,
-        observed_at: new Date(observedMs(e)),
-      })),
-    );
-    return dimensions;
   }
 
   async writeAccountSnapshots(events: readonly AccountMetricsSnapshot[]): Promise<void> {
@@ -187,17 +177,30 @@ export class PostgresStore {
     }
     const history = pickPerKey(events, (e) => `${postKey(e)}\u0000${observedMs(e)}`, never);
     const metricIds = sql.join(postMetricNames.map((m) => sql.id(m)));
-    const { rows } = await sql<{
-      id: string;
-      tenant_id: string;
-      platform: string;
-      platform_post_id: string;
-      account_id: string;
-      published_at: Date | null;
-      content_type: string | null;
-      hashtags: string[] | null;
-      text_length: number | null;
-    }>`
+    const keys = posts.map((p) => p.event);
+    const { rows } = await this.db.transaction().execute(async (trx) => {
+      // One writer per post at a time, in one order (so replicas never deadlock): the statement below reads
+      // each post's latest row before replacing it, to move the post's share of the hourly rollup, and a
+      // second writer of the same post must not read that row before the first one committed. Kafka gives
+      // each post to one consumer; this holds even when a consumer that lost its partition still writes.
+      // aggregator: lock the batch's posts
+      await sql`SELECT pg_advisory_xact_lock(h) FROM (
+          SELECT hashtextextended(t || ':' || p || ':' || i, 0) AS h
+          FROM unnest(${keys.map((k) => k.tenant_id)}::text[], ${keys.map((k) => k.platform)}::text[],
+            ${keys.map((k) => k.platform_post_id)}::text[]) AS k(t, p, i)
+          ORDER BY h
+        ) ordered`.execute(trx);
+      return sql<{
+        id: string;
+        tenant_id: string;
+        platform: string;
+        platform_post_id: string;
+        account_id: string;
+        published_at: Date | null;
+        content_type: string | null;
+        hashtags: string[] | null;
+        text_length: number | null;
+      }>`
       /* aggregator: write post snapshots */
       WITH posts_in AS (
         SELECT * FROM unnest(
@@ -269,18 +272,51 @@ export class PostgresStore {
         SELECT * FROM snapshots_in
         ON CONFLICT DO NOTHING
       ),
-      -- Only a strictly newer observation replaces the latest row.
+      -- Each batch post's publication time once this statement is done: what the posts upsert wrote, else
+      -- what the row already held.
+      pub AS (
+        SELECT k.tenant_id, k.platform, k.platform_post_id, coalesce(u.published_at, p.published_at) AS published_at
+        FROM (SELECT DISTINCT tenant_id, platform, platform_post_id FROM snapshots_in) k
+        LEFT JOIN upserted u USING (tenant_id, platform, platform_post_id)
+        LEFT JOIN posts p USING (tenant_id, platform, platform_post_id)
+      ),
+      -- The latest rows as they were before this statement (its snapshot).
+      before AS (
+        SELECT l.* FROM post_metrics_latest l JOIN pub USING (tenant_id, platform, platform_post_id)
+      ),
+      -- Only a strictly newer observation replaces the latest totals; the publication time follows posts.
       latest AS (
         INSERT INTO post_metrics_latest AS l (tenant_id, platform, platform_post_id, observed_at, event_id,
-          account_id, ${metricIds})
-        SELECT DISTINCT ON (tenant_id, platform, platform_post_id) * FROM snapshots_in
-        ORDER BY tenant_id, platform, platform_post_id, observed_at DESC
+          account_id, ${metricIds}, published_at)
+        SELECT DISTINCT ON (s.tenant_id, s.platform, s.platform_post_id) s.*, pub.published_at
+        FROM snapshots_in s JOIN pub USING (tenant_id, platform, platform_post_id)
+        ORDER BY s.tenant_id, s.platform, s.platform_post_id, s.observed_at DESC
         ON CONFLICT (tenant_id, platform, platform_post_id) DO UPDATE SET
-          observed_at = excluded.observed_at, event_id = excluded.event_id, account_id = excluded.account_id,
-          ${sql.join(postMetricNames.map((m) => sql`${sql.id(m)} = excluded.${sql.id(m)}`))},
+          ${sql.join(
+            ['observed_at', 'event_id', 'account_id', ...postMetricNames].map(
+              (c) =>
+                sql`${sql.id(c)} = CASE WHEN ${newerObservation} THEN excluded.${sql.id(c)} ELSE l.${sql.id(c)} END`,
+            ),
+          )},
+          published_at = excluded.published_at,
           updated_at = now()
-        WHERE excluded.observed_at > l.observed_at
-      )
+        WHERE ${newerObservation} OR l.published_at IS DISTINCT FROM excluded.published_at
+        RETURNING l.*
+      ),
+      -- The dashboard's hourly rollup follows every latest row this statement changed: the row as it was
+      -- leaves its hour, the row as it is joins its hour. In the same statement as the change itself, so a
+      -- redelivered batch (which changes no latest row) adds nothing.
+      rollup AS (
+        ${addToRollup(sql`(
+          SELECT n.tenant_id, n.platform, ${utcHour(sql`n.published_at`)} AS hour, ${rollupContribution('n')}
+          FROM latest n WHERE n.published_at IS NOT NULL
+          UNION ALL
+          SELECT o.tenant_id, o.platform, ${utcHour(sql`o.published_at`)} AS hour, ${rollupContribution('o', -1)}
+          FROM before o JOIN latest n USING (tenant_id, platform, platform_post_id)
+          WHERE o.published_at IS NOT NULL
+        )`)}
+      ),
+      freshness AS (${raiseFreshness(sql`snapshots_in`)})
       -- Dimensions of the unknown posts: rows the upsert wrote, plus (from the snapshot the statement
       -- started with) the posts it left alone.
       SELECT u.* FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
@@ -292,7 +328,8 @@ export class PostgresStore {
       WHERE NOT EXISTS (
         SELECT 1 FROM upserted u
         WHERE u.tenant_id = p.tenant_id AND u.platform = p.platform AND u.platform_post_id = p.platform_post_id
-      )`.execute(this.db);
+      )`.execute(trx);
+    });
     for (const r of rows) {
       dimensions.set(postKey(r), {
         post_id: r.id,

@@ -11,15 +11,24 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX post_metrics_latest_published_idx ON post_metrics_latest (tenant_id, published_at)`.execute(
     db,
   );
+  // Every column is a sum over the hour's posts (see rollupColumns in post-analytics.ts); `<metric>_n`
+  // counts the posts that reported the metric, so "not reported" survives summing.
+  const counts = sql.raw(
+    ['likes_count', 'comments_count', 'shares_count', 'impressions', 'reach', 'clicks', 'engagements']
+      .map((m) => `${m} bigint NOT NULL DEFAULT 0, ${m}_n int NOT NULL DEFAULT 0`)
+      .join(',\n      '),
+  );
   await sql`
     CREATE TABLE post_rollup_hourly (
       tenant_id uuid NOT NULL,
       platform text NOT NULL,
       hour timestamptz NOT NULL CHECK (hour = date_bin('1 hour', hour, timestamptz '2000-01-01 00:00:00+00')),
-      posts int NOT NULL,
-      likes_count bigint, comments_count bigint, shares_count bigint, impressions bigint, reach bigint,
-      clicks bigint, engagements bigint, er_num bigint, er_den bigint, ctr_num bigint, ctr_den bigint,
-      k int NOT NULL, e2 float8, n2 float8, en float8, max_er float8,
+      posts int NOT NULL DEFAULT 0,
+      ${counts},
+      er_num bigint NOT NULL DEFAULT 0, er_den bigint NOT NULL DEFAULT 0,
+      ctr_num bigint NOT NULL DEFAULT 0, ctr_den bigint NOT NULL DEFAULT 0,
+      k int NOT NULL DEFAULT 0, e2 float8 NOT NULL DEFAULT 0, n2 float8 NOT NULL DEFAULT 0,
+      en float8 NOT NULL DEFAULT 0,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, hour, platform)
     ) WITH (fillfactor = 80)`.execute(db);

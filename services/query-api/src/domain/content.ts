@@ -57,7 +57,7 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
     pairs: part(
       'p',
       sql`SELECT text_length AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
-      WHERE text_length IS NOT NULL AND er_den IS NOT NULL`,
+      WHERE text_length IS NOT NULL AND er_den > 0`,
     ),
   });
   const types = {

@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { postMeasures } from '@postpulse/db';
+import { rollupColumns, rollupContribution } from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
@@ -24,30 +24,23 @@ function latestRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
     WHERE tenant_id = ${ctx.tenantId} AND published_at >= ${f.from} AND published_at < ${f.to} ${platform}`;
 }
 
-/** One row per post, shaped like a rollup row: `posts` = 1, its measures, `k`, `e2`, `n2`, `en`, `max_er`. */
+/** One row per post, shaped like a rollup row (`rollupContribution`), with its platform and publication time. */
 function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
-  return sql`SELECT x.*, (x.er_den IS NOT NULL)::int AS k, x.er_num::float8 * x.er_num AS e2,
-      x.er_den::float8 * x.er_den AS n2, x.er_num::float8 * x.er_den AS en, x.er_num::float8 / x.er_den AS max_er
-    FROM (SELECT l.platform, l.platform_post_id, l.published_at AS at, 1 AS posts, ${postMeasures('l')}
-          FROM (${latestRows(ctx, f)}) l) x`;
+  return sql`SELECT l.platform, l.platform_post_id, l.published_at AS at, ${rollupContribution('l')}
+    FROM (${latestRows(ctx, f)}) l`;
 }
 
 function rollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
   const platform = f.platform ? sql`AND r.platform = ${f.platform}` : sql``;
-  return sql`SELECT r.platform, r.hour AS at, r.posts, r.likes_count, r.comments_count, r.shares_count, r.impressions,
-      r.reach, r.clicks, r.engagements, r.er_num, r.er_den, r.ctr_num, r.ctr_den, r.k, r.e2, r.n2, r.en, r.max_er
+  return sql`SELECT r.platform, r.hour AS at, ${sql.join(rollupColumns.map((c) => sql.ref(`r.${c}`)))}
     FROM post_rollup_hourly r
     WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platform}`;
 }
 
-/** Whether `s` is made of hourly rollup rows (every UTC hour is one local hour of the zone). */
-export const readsRollup = (ctx: DomainContext) => hourlyRollupFits(ctx.timezone);
-
 /**
  * The CTEs an analytics statement can draw on, for the posts published in [from, to):
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
- * - `m`: one row per post with the measures of `postMeasures` and `posts` = 1, `k`, `e2`, `n2`, `en`,
- *   `max_er` as a rollup row has them;
+ * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
  * - `p`: `m` with the post's id, content type, text length and hashtags (what content analysis reads);
  * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
  *   rows (`post_rollup_hourly`) when every UTC hour is one local hour of the zone, else `m` itself;
@@ -61,7 +54,8 @@ export function postSetCtes(
   reads: ReadonlySet<Cte>,
   previous?: PostFilter,
 ): RawBuilder<unknown> {
-  const rollup = readsRollup(ctx);
+  // Hourly rollup rows cut local days and hours exactly only where every UTC hour is one local hour.
+  const rollup = hourlyRollupFits(ctx.timezone);
   const needP = reads.has('p');
   const needM = needP || (reads.has('s') && !rollup);
   const ctes: RawBuilder<unknown>[] = [];
@@ -96,12 +90,16 @@ export interface Part {
 
 export const part = (reads: Cte, query: RawBuilder<unknown>): Part => ({ reads, sql: query });
 
-/** Sums over rows shaped like `s` (rollup rows or posts); bigint sums come back as numbers (see @postpulse/db). */
+/** A total over rows shaped like rollup rows: null when no post reported the metric. */
+const reported = (m: string, as: string) =>
+  sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint AS ${sql.id(as)}`;
+
+/** Sums over rows shaped like rollup rows (`s`, `sp`, `m`, `p`); bigint sums come back as numbers. */
 export const aggregateColumns = sql`
   coalesce(sum(posts), 0)::int AS posts,
-  sum(likes_count)::bigint AS likes, sum(comments_count)::bigint AS comments,
-  sum(shares_count)::bigint AS shares, sum(impressions)::bigint AS impressions,
-  sum(reach)::bigint AS reach, sum(clicks)::bigint AS clicks, sum(engagements)::bigint AS engagements,
+  ${reported('likes_count', 'likes')}, ${reported('comments_count', 'comments')},
+  ${reported('shares_count', 'shares')}, ${reported('impressions', 'impressions')},
+  ${reported('reach', 'reach')}, ${reported('clicks', 'clicks')}, ${reported('engagements', 'engagements')},
   sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den,
   sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den,
   coalesce(sum(k), 0)::int AS k, sum(e2)::float8 AS e2, sum(n2)::float8 AS n2, sum(en)::float8 AS en`;

@@ -2,7 +2,7 @@ import { postMeasures } from '@postpulse/db';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2 } from './math.js';
-import { type PostFilter, part, preview, queryParts, readsRollup } from './post-set.js';
+import { type PostFilter, part, preview, queryParts } from './post-set.js';
 
 export const topPostMetrics = [
   'engagement_rate',
@@ -72,33 +72,13 @@ export type PostCard = ReturnType<typeof postCard>;
 /**
  * The posts of the period ranked by the metric, highest first; posts without a value for the metric are
  * left out. Ties: newer publication first, then platform and platform post id, so the order never changes
- * between calls. The ranking is a top-N sort over the narrow latest totals; only the winners are joined
- * with `posts` for their id and text.
- *
- * By engagement rate over hourly rollup rows, only some hours are read: every winner's hour has a
- * `max_er` at least the winner's rate, which is at least the N-th highest `max_er` of all hours (those N
- * hours hold N different posts at least that good). So the hours whose `max_er` reaches that threshold
- * hold all winners — usually a handful of hours instead of every post of the period.
+ * between calls. The ranking is a top-N sort over the narrow latest totals (`l`); only the winners are
+ * joined with `posts` for their id and text.
  */
 export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: number) {
   const value = orderValue[metric];
-  const byRollupHours = metric === 'engagement_rate' && readsRollup(ctx);
-  const candidates = byRollupHours
-    ? sql`(
-        SELECT l.* FROM s h
-        JOIN LATERAL (
-          SELECT * FROM post_metrics_latest l
-          WHERE l.tenant_id = ${ctx.tenantId} AND l.platform = h.platform
-            AND l.published_at >= h.at AND l.published_at < h.at + interval '1 hour'
-          OFFSET 0
-        ) l ON true
-        WHERE h.max_er >= coalesce(
-          (SELECT max_er FROM s WHERE max_er IS NOT NULL ORDER BY max_er DESC OFFSET ${limit - 1} LIMIT 1),
-          '-Infinity')
-      )`
-    : sql`l`;
   return part(
-    byRollupHours ? 's' : 'l',
+    'l',
     sql`
     SELECT p.id, t.platform, t.platform_post_id, p.content_text, p.content_type, t.published_at,
       ${postMeasures('t')},
@@ -106,7 +86,7 @@ export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: n
     FROM (
       SELECT platform, platform_post_id, published_at, impressions, reach, clicks, likes_count, comments_count,
         shares_count, ${value} AS v
-      FROM ${candidates} c WHERE ${value} IS NOT NULL
+      FROM l WHERE ${value} IS NOT NULL
       ORDER BY v DESC, published_at DESC, platform, platform_post_id
       LIMIT ${limit}
     ) t
