@@ -13,8 +13,9 @@ import { createConsumer, createKafka, createProducer, ensureTopics, type Message
 import { createLogger } from '@postpulse/logging';
 import { sql as chSql, createOlap, ident, migrateOlap } from '@postpulse/olap';
 import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
+import { freePort } from '@postpulse/testing';
 import { sql } from 'kysely';
-import { cpuByProcess, cpuDelta, freePort } from '../lib/service.js';
+import { cpuByProcess, cpuDelta } from '../lib/service.js';
 
 const { values } = parseArgs({
   options: {

@@ -2,18 +2,8 @@
 // share an event loop with the server it measures.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { repoRoot } from '@postpulse/stack';
-import { waitUntil } from '@postpulse/testing';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
+import { freePort, waitUntil } from '@postpulse/testing';
 
 export interface ServiceProcess {
   child: ChildProcess;

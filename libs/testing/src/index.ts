@@ -1,2 +1,3 @@
 export * from './isolation.js';
+export * from './ports.js';
 export * from './wait.js';

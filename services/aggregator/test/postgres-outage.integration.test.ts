@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, migrateToLatest } from '@postpulse/db';
 import { readPostLatestTotals } from '@postpulse/olap';
 import { loadStackConfig, Stack } from '@postpulse/stack';
-import { waitUntil } from '@postpulse/testing';
+import { freePort, waitUntil } from '@postpulse/testing';
 import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,15 +18,6 @@ const stackDir = mkdtempSync(join(tmpdir(), 'aggregator-pg-outage-'));
 chmodSync(stackDir, 0o755);
 let privatePg: Stack;
 let h: Harness;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 beforeAll(async () => {
   const port = await freePort();
