@@ -21,7 +21,7 @@ export function postMeasures(l: string): RawBuilder<unknown> {
 }
 
 /** Totals whose "not reported" must survive summing: each has a count of the posts that reported it. */
-const counted = [
+export const countedRollupMetrics = [
   'likes_count',
   'comments_count',
   'shares_count',
@@ -40,7 +40,7 @@ const plain = ['er_num', 'er_den', 'ctr_num', 'ctr_den'] as const;
  */
 export const rollupColumns = [
   'posts',
-  ...counted.flatMap((m) => [m, `${m}_n`]),
+  ...countedRollupMetrics.flatMap((m) => [m, `${m}_n`]),
   ...plain,
   'k',
   'e2',
@@ -59,12 +59,13 @@ export function rollupContribution(l: string, sign: 1 | -1 = 1): RawBuilder<unkn
   const known = sql`${c('impressions')} > 0`;
   const eng = sql`(coalesce(${c('likes_count')}, 0) + coalesce(${c('comments_count')}, 0) + coalesce(${c('shares_count')}, 0))`;
   const engKnown = sql`(${c('likes_count')} IS NOT NULL OR ${c('comments_count')} IS NOT NULL OR ${c('shares_count')} IS NOT NULL)`;
-  const value = (m: (typeof counted)[number]) => (m === 'engagements' ? eng : sql`coalesce(${c(m)}, 0)`);
-  const isKnown = (m: (typeof counted)[number]) =>
+  const value = (m: (typeof countedRollupMetrics)[number]) =>
+    m === 'engagements' ? eng : sql`coalesce(${c(m)}, 0)`;
+  const isKnown = (m: (typeof countedRollupMetrics)[number]) =>
     m === 'engagements' ? engKnown : sql`${c(m)} IS NOT NULL`;
   const ctrKnown = sql`${known} AND ${c('clicks')} IS NOT NULL`;
   return sql`${s} AS posts,
-    ${sql.join(counted.map((m) => sql`${s} * ${value(m)} AS ${sql.id(m)}, ${s} * (${isKnown(m)})::int AS ${sql.id(`${m}_n`)}`))},
+    ${sql.join(countedRollupMetrics.map((m) => sql`${s} * ${value(m)} AS ${sql.id(m)}, ${s} * (${isKnown(m)})::int AS ${sql.id(`${m}_n`)}`))},
     CASE WHEN ${known} THEN ${s} * ${eng} ELSE 0 END AS er_num,
     CASE WHEN ${known} THEN ${s} * ${c('impressions')} ELSE 0 END AS er_den,
     CASE WHEN ${ctrKnown} THEN ${s} * ${c('clicks')} ELSE 0 END AS ctr_num,

@@ -42,6 +42,12 @@ export interface IngestServiceOptions {
   fetch?: typeof fetch;
 }
 
+/** What a platform's service entry point lets its caller (main, the demo, tests) set. */
+export type IngestServiceExtras = Pick<
+  IngestServiceOptions,
+  'clock' | 'logger' | 'topics' | 'runWorker' | 'redisKeyPrefix' | 'fetch'
+>;
+
 export interface IngestService {
   worker: IngestWorker;
   runtime: ServiceRuntime;

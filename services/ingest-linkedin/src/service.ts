@@ -1,20 +1,15 @@
 import {
   type IngestService,
-  type IngestServiceOptions,
+  type IngestServiceExtras,
   LinkedInAdapter,
   startIngestService,
 } from '@postpulse/ingest';
-import type { Logger } from '@postpulse/logging';
-import type { Clock } from '@postpulse/ratelimit';
 import type { LinkedInConfig } from './config.js';
 
 /** The LinkedIn ingest service: the shared runtime with the LinkedIn adapter. */
 export function startLinkedInIngest(
   config: LinkedInConfig,
-  extra: { clock?: Clock; logger?: Logger } & Pick<
-    IngestServiceOptions,
-    'topics' | 'runWorker' | 'redisKeyPrefix' | 'fetch'
-  > = {},
+  extra: IngestServiceExtras = {},
 ): Promise<IngestService> {
   return startIngestService({
     name: 'ingest-linkedin',

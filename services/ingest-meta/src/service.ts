@@ -1,21 +1,13 @@
 import {
   type IngestService,
-  type IngestServiceOptions,
+  type IngestServiceExtras,
   MetaAdapter,
   startIngestService,
 } from '@postpulse/ingest';
-import type { Logger } from '@postpulse/logging';
-import type { Clock } from '@postpulse/ratelimit';
 import type { MetaConfig } from './config.js';
 
 /** The Meta ingest service: Facebook Pages and Instagram through one Graph client. */
-export function startMetaIngest(
-  config: MetaConfig,
-  extra: { clock?: Clock; logger?: Logger } & Pick<
-    IngestServiceOptions,
-    'topics' | 'runWorker' | 'redisKeyPrefix' | 'fetch'
-  > = {},
-): Promise<IngestService> {
+export function startMetaIngest(config: MetaConfig, extra: IngestServiceExtras = {}): Promise<IngestService> {
   return startIngestService({
     name: 'ingest-meta',
     config,

@@ -1,21 +1,16 @@
 import {
   defaultXSettings,
   type IngestService,
-  type IngestServiceOptions,
+  type IngestServiceExtras,
   startIngestService,
   XAdapter,
 } from '@postpulse/ingest';
-import type { Logger } from '@postpulse/logging';
-import type { Clock } from '@postpulse/ratelimit';
 import type { TwitterConfig } from './config.js';
 
 /** The X ingest service: the shared runtime with the X adapter. */
 export function startTwitterIngest(
   config: TwitterConfig,
-  extra: { clock?: Clock; logger?: Logger } & Pick<
-    IngestServiceOptions,
-    'topics' | 'runWorker' | 'redisKeyPrefix' | 'fetch'
-  > = {},
+  extra: IngestServiceExtras = {},
 ): Promise<IngestService> {
   return startIngestService({
     name: 'ingest-twitter',

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { rebuildPostAnalytics } from '../post-analytics.js';
+import { countedRollupMetrics, rebuildPostAnalytics } from '../post-analytics.js';
 
 // Dashboard reads must not scan every post of a period: the aggregator keeps, per tenant, platform and
 // UTC hour of publication, the sums of the latest totals of the posts published in it, and per tenant
@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Every column is a sum over the hour's posts (see rollupColumns in post-analytics.ts); `<metric>_n`
   // counts the posts that reported the metric, so "not reported" survives summing.
   const counts = sql.raw(
-    ['likes_count', 'comments_count', 'shares_count', 'impressions', 'reach', 'clicks', 'engagements']
+    countedRollupMetrics
       .map((m) => `${m} bigint NOT NULL DEFAULT 0, ${m}_n int NOT NULL DEFAULT 0`)
       .join(',\n      '),
   );

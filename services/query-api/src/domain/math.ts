@@ -10,6 +10,25 @@ export function percent(num: number | null, den: number | null): number | null {
   return (num / den) * 100;
 }
 
+/** One post's engagements (null when likes, comments and shares are all unknown) and rates, rounded. */
+export function postRates(m: {
+  likes_count: number | null;
+  comments_count: number | null;
+  shares_count: number | null;
+  impressions: number | null;
+  clicks: number | null;
+}) {
+  const eng =
+    m.likes_count === null && m.comments_count === null && m.shares_count === null
+      ? null
+      : (m.likes_count ?? 0) + (m.comments_count ?? 0) + (m.shares_count ?? 0);
+  return {
+    total_engagement: eng,
+    engagement_rate: round2(percent(eng, m.impressions)),
+    click_through_rate: round2(percent(m.clicks, m.impressions)),
+  };
+}
+
 /** Relative change in %, null when the base is unknown or zero. */
 export function changePct(current: number | null, previous: number | null): number | null {
   if (current === null || previous === null || previous === 0) return null;

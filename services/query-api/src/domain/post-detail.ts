@@ -3,7 +3,8 @@ import { sql as chSql, raw } from '@postpulse/olap';
 import { z } from 'zod';
 import type { DomainContext } from '../context.js';
 import { InvalidParameterError, NotFoundError } from '../errors.js';
-import { percent, round2 } from './math.js';
+import { postRates } from './math.js';
+import { preview } from './post-set.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,18 +38,6 @@ const historyRow = z.object({
 });
 
 const chTime = (v: string) => `${v.replace(' ', 'T')}Z`;
-
-function rates(m: Record<MetricName, number | null>) {
-  const eng =
-    m.likes_count === null && m.comments_count === null && m.shares_count === null
-      ? null
-      : (m.likes_count ?? 0) + (m.comments_count ?? 0) + (m.shares_count ?? 0);
-  return {
-    total_engagement: eng,
-    engagement_rate: round2(percent(eng, m.impressions)),
-    click_through_rate: round2(percent(m.clicks, m.impressions)),
-  };
-}
 
 export async function postDetail(ctx: DomainContext, ref: PostRef) {
   // query-api: one post with its latest metrics
@@ -97,12 +86,11 @@ export async function postDetail(ctx: DomainContext, ref: PostRef) {
       const values = r as Record<string, unknown>;
       const m = {} as Record<MetricName, number | null>;
       for (const k of allMetrics) m[k] = typeof values[k] === 'number' ? (values[k] as number) : null;
-      return { observed_at: chTime(r.observed_at), ...m, ...rates(m) };
+      return { observed_at: chTime(r.observed_at), ...m, ...postRates(m) };
     });
 
   const latest = {} as Record<MetricName, number | null>;
   for (const k of allMetrics) latest[k] = post[k] ?? null;
-  const text = post.content_text;
   return {
     id: post.id,
     platform: post.platform,
@@ -110,12 +98,11 @@ export async function postDetail(ctx: DomainContext, ref: PostRef) {
     account_id: post.account_id,
     published_at: post.published_at ? new Date(post.published_at).toISOString() : null,
     content_type: post.content_type,
-    content_preview:
-      text === null ? null : [...text].length <= 100 ? text : `${[...text].slice(0, 100).join('')}…`,
+    content_preview: preview(post.content_text),
     hashtags: post.hashtags ?? [],
     platform_post_url: post.platform_post_url,
     fetched_at: post.observed_at ? new Date(post.observed_at).toISOString() : null,
-    analytics: { ...latest, ...rates(latest) },
+    analytics: { ...latest, ...postRates(latest) },
     history: { interval: 'hourly' as const, points: history },
   };
 }

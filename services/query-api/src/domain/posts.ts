@@ -2,7 +2,7 @@ import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { InvalidParameterError } from '../errors.js';
-import { percent, round2 } from './math.js';
+import { postRates } from './math.js';
 import { preview } from './post-set.js';
 
 interface Cursor {
@@ -74,10 +74,6 @@ export async function listPosts(
   const last = page[page.length - 1];
   return {
     data: page.map((r) => {
-      const eng =
-        r.likes_count === null && r.comments_count === null && r.shares_count === null
-          ? null
-          : (r.likes_count ?? 0) + (r.comments_count ?? 0) + (r.shares_count ?? 0);
       return {
         id: r.id,
         platform: r.platform,
@@ -93,7 +89,7 @@ export async function listPosts(
         impressions: r.impressions,
         reach: r.reach,
         clicks: r.clicks,
-        engagement_rate: round2(percent(eng, r.impressions)),
+        engagement_rate: postRates(r).engagement_rate,
       };
     }),
     next_cursor:

@@ -5,7 +5,7 @@ import { type Context, Hono } from 'hono';
 import { bearer } from '../auth.js';
 import { DAY_MS, HOUR_MS, metaTimeFromIso } from '../formats.js';
 import type { MetaDecision } from '../ratelimit.js';
-import { type Account, FACEBOOK_REACTIONS, type Post } from '../world/model.js';
+import { type Account, FACEBOOK_REACTIONS, type MetricsAt, type Post } from '../world/model.js';
 import { faultMiddleware, type SimContext, splitCsv, visiblePosts } from './context.js';
 import { type FieldSpec, parseFields } from './graph-fields.js';
 
@@ -142,19 +142,7 @@ const METRIC_TITLES: Record<string, string> = {
   views: 'Views',
 };
 
-interface Metrics {
-  impressions: number;
-  reach: number;
-  clicks: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  saves: number;
-  video_views: number;
-  reactions: Record<string, number>;
-}
-
-function fbMetricValue(name: string, post: Post, m: Metrics): number | Json {
+function fbMetricValue(name: string, post: Post, m: MetricsAt): number | Json {
   switch (name) {
     case 'post_media_view':
       return m.impressions;
@@ -193,7 +181,7 @@ function fbMetricValue(name: string, post: Post, m: Metrics): number | Json {
   }
 }
 
-function igMetricValue(name: string, post: Post, m: Metrics): number {
+function igMetricValue(name: string, post: Post, m: MetricsAt): number {
   switch (name) {
     case 'reach':
       return m.reach;
@@ -277,7 +265,7 @@ class GraphApi {
     throw missingObject(this.sim, id);
   }
 
-  private metrics(post: Post, now: number): Metrics {
+  private metrics(post: Post, now: number): MetricsAt {
     return this.sim.world.metricsAt(post, now);
   }
 
