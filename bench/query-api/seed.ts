@@ -1,13 +1,13 @@
 // Synthetic data for the query-api benchmark, written straight into the aggregator's tables (no Kafka):
 // one tenant with N posts published evenly over a year, each with H hourly snapshots in ClickHouse
 // (post_metrics_hourly_v1) and its latest totals in Postgres (posts, post_metrics_latest, and the rollups
-// the aggregator would keep). The numbers
+// and gains the aggregator would keep). The numbers
 // follow one formula in both stores, so the latest row in Postgres equals the newest hour in ClickHouse.
 // post_metric_snapshots (raw history in Postgres) is not filled: the query API does not read it.
-import { createDb, migrateToLatest, rebuildPostAnalytics } from '@postpulse/db';
+import { addGains, createDb, migrateToLatest, rebuildPostAnalytics } from '@postpulse/db';
 import { sql as chSql, createOlap, ident, migrateOlap, raw } from '@postpulse/olap';
 import { createTenant } from '@postpulse/tenancy';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 
 export interface SeedOptions {
   pgAdminUrl: string;
@@ -52,19 +52,30 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
       'Bench post ' || i || ' ' || repeat('x', (i * 37) % 400), ARRAY['tag' || (i % 20), 'topic' || (i % 7)],
       'https://example.com/p/' || i, now()
     FROM generate_series(0, ${o.posts - 1}) AS i`.execute(db);
+  // Post i's totals at its h-th hourly observation, one formula for every table written below.
+  const observations = (hours: RawBuilder<unknown>) => sql`(
+    SELECT ${tenant.id}::uuid AS tenant_id, (ARRAY['linkedin','twitter','facebook','instagram'])[i % 4 + 1] AS platform,
+      'bp-' || i AS platform_post_id, 'acct-' || (i % 4) AS account_id, md5('ev' || i || ':' || h)::uuid AS event_id,
+      to_timestamp(${startS}::float8 + floor(i * ${stepS}::float8) + h * 3600 + 60) AS observed_at,
+      imp AS impressions, floor(imp * 0.8)::bigint AS reach, floor(imp * 0.01)::bigint AS clicks,
+      (floor(imp * 0.03) + i % 5)::bigint AS likes_count, floor(imp * 0.004)::bigint AS comments_count,
+      floor(imp * 0.002)::bigint AS shares_count, true AS counted
+    FROM (SELECT i, h, (500 + (i * 7919) % 5000) * (h + 1)::bigint AS imp
+          FROM generate_series(0, ${o.posts - 1}) AS i, ${hours} AS h) s)`;
   await sql`
     INSERT INTO post_metrics_latest (tenant_id, platform, platform_post_id, observed_at, event_id, account_id,
       impressions, reach, clicks, likes_count, comments_count, shares_count)
-    SELECT ${tenant.id}::uuid, (ARRAY['linkedin','twitter','facebook','instagram'])[i % 4 + 1], 'bp-' || i,
-      to_timestamp(${startS}::float8 + floor(i * ${stepS}::float8) + ${last}::int * 3600 + 60), md5('ev' || i)::uuid, 'acct-' || (i % 4),
-      imp, floor(imp * 0.8), floor(imp * 0.01), floor(imp * 0.03) + i % 5, floor(imp * 0.004), floor(imp * 0.002)
-    FROM (SELECT i, (500 + (i * 7919) % 5000) * ${o.hours}::bigint AS imp FROM generate_series(0, ${o.posts - 1}) AS i) s`.execute(
-    db,
-  );
+    SELECT tenant_id, platform, platform_post_id, observed_at, event_id, account_id,
+      impressions, reach, clicks, likes_count, comments_count, shares_count
+    FROM ${observations(sql`(VALUES (${last}::int)) AS v`)} o`.execute(db);
   await sql`ANALYZE posts`.execute(db);
   // The aggregator keeps these as it writes; data written straight into the tables needs them rebuilt.
   await rebuildPostAnalytics(db);
   o.log(`postgres: ${o.posts} posts and latest rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  t = Date.now();
+  await sql`${addGains(observations(sql`generate_series(0, ${last}::int)`))}`.execute(db);
+  await sql`ANALYZE post_gains_hourly`.execute(db);
+  o.log(`postgres: gains of ${o.posts * o.hours} observations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
   t = Date.now();
   const rows = o.posts * o.hours;

@@ -108,6 +108,80 @@ export function raiseFreshness(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       SET last_observed_at = GREATEST(f.last_observed_at, excluded.last_observed_at)`;
 }
 
+/** Totals whose gains the activity trend sums. */
+export const gainedMetrics = [
+  'impressions',
+  'reach',
+  'clicks',
+  'likes_count',
+  'comments_count',
+  'shares_count',
+] as const;
+
+/**
+ * The columns of a gains row, in order: `observations` counts the observations that advanced a post's
+ * totals; each gained metric has a sum and a count `<metric>_n` of the observations whose gain is known;
+ * the rate parts count only observations that gained impressions (> 0).
+ */
+export const gainColumns = [
+  'observations',
+  ...gainedMetrics.flatMap((m) => [m, `${m}_n`]),
+  ...plain,
+] as const;
+
+/**
+ * What one observation gained over the post's previous one: every column of `gainColumns`, in order, from
+ * a row holding the observation's totals and the previous one's as `prev_<column>`; prev_observed_at is
+ * null when the post had no earlier observation (its totals then count from zero). A gain is unknown when
+ * either side did not report the metric.
+ */
+function gainContribution(): RawBuilder<unknown> {
+  const gain = (m: string) =>
+    sql`(CASE WHEN prev_observed_at IS NULL THEN ${sql.ref(m)} ELSE ${sql.ref(m)} - ${sql.ref(`prev_${m}`)} END)`;
+  const known = sql`${gain('impressions')} > 0`;
+  const eng = sql`(coalesce(${gain('likes_count')}, 0) + coalesce(${gain('comments_count')}, 0) + coalesce(${gain('shares_count')}, 0))`;
+  const ctrKnown = sql`${known} AND ${gain('clicks')} IS NOT NULL`;
+  return sql`1 AS observations,
+    ${sql.join(gainedMetrics.map((m) => sql`coalesce(${gain(m)}, 0) AS ${sql.id(m)}, (${gain(m)} IS NOT NULL)::int AS ${sql.id(`${m}_n`)}`))},
+    CASE WHEN ${known} THEN ${eng} ELSE 0 END AS er_num,
+    CASE WHEN ${known} THEN ${gain('impressions')} ELSE 0 END AS er_den,
+    CASE WHEN ${ctrKnown} THEN ${gain('clicks')} ELSE 0 END AS ctr_num,
+    CASE WHEN ${ctrKnown} THEN ${gain('impressions')} ELSE 0 END AS ctr_den`;
+}
+
+const gainIds = sql.join(gainColumns.map((c) => sql.id(c)));
+const gainSums = sql.join(gainColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`));
+const previousColumns = sql.join(
+  ['observed_at', ...gainedMetrics].map((c) => sql`lag(${sql.id(c)}) OVER w AS ${sql.id(`prev_${c}`)}`),
+);
+
+/**
+ * Adds to `post_gains_hourly` what each observation in `observations` gained over the one before it (of
+ * the same post, by observed_at). `observations` yields tenant_id, platform, platform_post_id, observed_at,
+ * the gained metrics and a boolean `counted`: rows not counted only serve as predecessors (the aggregator
+ * passes each post's latest row as it was). Gains are keyed by the UTC hour of the observation and of its
+ * predecessor (`-infinity` for a post's first), summed per key and applied in key order, like
+ * `addToRollup`.
+ */
+export function addGains(observations: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO post_gains_hourly AS g (tenant_id, platform, hour, previous_hour, ${gainIds})
+    SELECT tenant_id, platform, hour, previous_hour, ${gainSums}
+    FROM (
+      SELECT tenant_id, platform, ${utcHour(sql`observed_at`)} AS hour,
+        coalesce(${utcHour(sql`prev_observed_at`)}, timestamptz '-infinity') AS previous_hour, ${gainContribution()}
+      FROM (
+        SELECT o.*, ${previousColumns} FROM ${observations} AS o
+        WINDOW w AS (PARTITION BY tenant_id, platform, platform_post_id ORDER BY observed_at)
+      ) x
+      WHERE counted
+    ) d
+    GROUP BY tenant_id, platform, hour, previous_hour
+    ORDER BY tenant_id, hour, platform, previous_hour
+    ON CONFLICT (tenant_id, hour, platform, previous_hour) DO UPDATE SET
+      ${sql.join(gainColumns.map((c) => sql`${sql.id(c)} = g.${sql.id(c)} + excluded.${sql.id(c)}`))}`;
+}
+
 /** Runs `fn` in the caller's transaction (a migration's) or in a new one. */
 const inTransaction = <DB>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<void>) =>
   db.isTransaction ? fn(db) : db.transaction().execute(fn);
@@ -129,5 +203,18 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
       FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)}`.execute(trx);
     await sql`ANALYZE post_metrics_latest, post_rollup_hourly`.execute(trx);
+  });
+}
+
+/**
+ * Rebuilds `post_gains_hourly` from the snapshot history in Postgres. It reaches back only as far as the
+ * history is retained, so it serves the migration that introduced the table and tests; the aggregator
+ * keeps the table as it writes.
+ */
+export async function rebuildPostGains<DB>(db: Kysely<DB>): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await sql`TRUNCATE post_gains_hourly`.execute(trx);
+    await sql`${addGains(sql`(SELECT s.*, true AS counted FROM post_metric_snapshots s)`)}`.execute(trx);
+    await sql`ANALYZE post_gains_hourly`.execute(trx);
   });
 }

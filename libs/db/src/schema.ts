@@ -117,6 +117,31 @@ export interface PostRollupHourlyTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** What observations gained, per tenant, platform, UTC hour of observation and of the previous one. */
+export interface PostGainsHourlyTable {
+  tenant_id: string;
+  platform: string;
+  hour: Timestamp;
+  previous_hour: Timestamp;
+  observations: number;
+  impressions: number;
+  impressions_n: number;
+  reach: number;
+  reach_n: number;
+  clicks: number;
+  clicks_n: number;
+  likes_count: number;
+  likes_count_n: number;
+  comments_count: number;
+  comments_count_n: number;
+  shares_count: number;
+  shares_count_n: number;
+  er_num: number;
+  er_den: number;
+  ctr_num: number;
+  ctr_den: number;
+}
+
 /** The newest post observation per tenant and platform: how fresh the numbers are. */
 export interface PostFreshnessTable {
   tenant_id: string;
@@ -207,6 +232,7 @@ export interface Database {
   post_metric_snapshots: PostMetricSnapshotsTable;
   post_metrics_latest: PostMetricsLatestTable;
   post_rollup_hourly: PostRollupHourlyTable;
+  post_gains_hourly: PostGainsHourlyTable;
   post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;
   account_metrics_latest: AccountMetricsLatestTable;

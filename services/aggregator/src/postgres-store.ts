@@ -1,8 +1,10 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
+  addGains,
   addToRollup,
   type Database,
   ensureMonthlyPartitions,
+  gainedMetrics,
   type MonthlyPartitionedTable,
   monthKey,
   postId,
@@ -177,6 +179,7 @@ export class PostgresStore {
     }
     const history = pickPerKey(events, (e) => `${postKey(e)}\u0000${observedMs(e)}`, never);
     const metricIds = sql.join(postMetricNames.map((m) => sql.id(m)));
+    const gainedIds = sql.join(gainedMetrics.map((m) => sql.id(m)));
     const keys = posts.map((p) => p.event);
     const { rows } = await this.db.transaction().execute(async (trx) => {
       // One writer per post at a time, in one order (so replicas never deadlock): the statement below reads
@@ -314,6 +317,19 @@ export class PostgresStore {
           SELECT o.tenant_id, o.platform, ${utcHour(sql`o.published_at`)} AS hour, ${rollupContribution('o', -1)}
           FROM before o JOIN latest n USING (tenant_id, platform, platform_post_id)
           WHERE o.published_at IS NOT NULL
+        )`)}
+      ),
+      -- What each observation that advanced a post's totals gained over the one before it: the latest row as
+      -- it was, or an earlier observation of this batch. The same guard as the latest rows, so a redelivered
+      -- batch adds nothing; an observation older than the latest row arrives too late to be counted.
+      gains AS (
+        ${addGains(sql`(
+          SELECT tenant_id, platform, platform_post_id, observed_at, ${gainedIds}, false AS counted FROM before
+          UNION ALL
+          SELECT s.tenant_id, s.platform, s.platform_post_id, s.observed_at,
+            ${sql.join(gainedMetrics.map((m) => sql.ref(`s.${m}`)))}, true AS counted
+          FROM snapshots_in s LEFT JOIN before o USING (tenant_id, platform, platform_post_id)
+          WHERE o.observed_at IS NULL OR s.observed_at > o.observed_at
         )`)}
       ),
       freshness AS (${raiseFreshness(sql`snapshots_in`)})

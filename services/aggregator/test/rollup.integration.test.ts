@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, rebuildPostAnalytics } from '@postpulse/db';
+import { createDb, rebuildPostAnalytics, rebuildPostGains } from '@postpulse/db';
 import { createTestDatabase, type TestDatabase } from '@postpulse/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/postgres-store.js';
 import { emptyMetrics, postEvent } from './fixtures.js';
 
-// The hourly rollup is kept by the write statement itself; these tests drive PostgresStore directly and
-// compare the rollup with sums computed here, and with a rebuild from the latest rows.
+// The hourly rollup and the hourly gains are kept by the write statement itself; these tests drive
+// PostgresStore directly and compare them with sums computed here, and with rebuilds.
 let t: TestDatabase;
 let store: PostgresStore;
 beforeAll(async () => {
@@ -32,6 +32,22 @@ async function rollup(tenant: string) {
   }>`SELECT platform, hour, posts, likes_count, likes_count_n, reach_n, engagements, er_num, er_den, k, e2
      FROM post_rollup_hourly WHERE tenant_id = ${tenant} ORDER BY hour, platform`.execute(t.db);
   return rows.map((r) => ({ ...r, hour: new Date(r.hour).toISOString() }));
+}
+
+async function gains(tenant: string) {
+  const { rows } = await sql<{
+    hour: Date;
+    previous_hour: Date | null;
+    observations: number;
+    likes_count: number;
+    likes_count_n: number;
+    impressions: number;
+    er_num: number;
+    er_den: number;
+  }>`SELECT hour, nullif(previous_hour, '-infinity') AS previous_hour, observations, likes_count, likes_count_n, impressions, er_num, er_den
+     FROM post_gains_hourly WHERE tenant_id = ${tenant} ORDER BY hour, previous_hour NULLS FIRST`.execute(t.db);
+  const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+  return rows.map((r) => ({ ...r, hour: iso(r.hour), previous_hour: iso(r.previous_hour) }));
 }
 
 const post = (
@@ -113,6 +129,56 @@ describe('hourly rollup kept by the write statement', () => {
       ['2026-04-02T08:00:00.000Z', 0, 0, 0],
       ['2026-04-02T09:00:00.000Z', 1, 9, 1],
     ]);
+    // Gains by hour of observation: the first counts from zero; the repeated one adds nothing, and the
+    // older one arrived after a newer one and is not counted.
+    expect(
+      (await gains(tenant)).map((r) => [r.hour, r.previous_hour, r.observations, r.likes_count]),
+    ).toEqual([
+      ['2026-04-03T00:00:00.000Z', null, 1, 3],
+      ['2026-04-03T06:00:00.000Z', '2026-04-03T00:00:00.000Z', 1, 4],
+      ['2026-04-03T07:00:00.000Z', '2026-04-03T06:00:00.000Z', 1, 2],
+    ]);
+  });
+
+  it('keeps each observation’s gain over the one before it, within a batch too, equal to a rebuild from the history', async () => {
+    const tenant = randomUUID();
+    const at = (id: string, observed: string, likes: number | null, impressions: number | null) =>
+      post(tenant, id, '2026-04-07T08:00:00Z', observed, { likes_count: likes, impressions });
+    // One batch holds three hours of g1 (as a consumer catching up reads them), out of order.
+    await store.writePostSnapshots([
+      at('g1', '2026-04-08T02:10:00Z', 9, 300),
+      at('g1', '2026-04-08T00:10:00Z', 2, 100),
+      at('g1', '2026-04-08T01:10:00Z', 5, 100),
+      at('g2', '2026-04-08T01:20:00Z', null, 50),
+    ]);
+    await store.writePostSnapshots([
+      at('g1', '2026-04-08T02:50:00Z', 10, 400),
+      at('g2', '2026-04-08T03:00:00Z', 4, 80),
+    ]);
+    const kept = await gains(tenant);
+    expect(
+      kept.map((r) => [
+        r.hour,
+        r.previous_hour,
+        r.observations,
+        r.likes_count,
+        r.likes_count_n,
+        r.impressions,
+        r.er_num,
+        r.er_den,
+      ]),
+    ).toEqual([
+      ['2026-04-08T00:00:00.000Z', null, 1, 2, 1, 100, 2, 100],
+      ['2026-04-08T01:00:00.000Z', null, 1, 0, 0, 50, 0, 50],
+      // g1 gained 3 likes but no impressions: its likes count, its rate parts do not.
+      ['2026-04-08T01:00:00.000Z', '2026-04-08T00:00:00.000Z', 1, 3, 1, 0, 0, 0],
+      ['2026-04-08T02:00:00.000Z', '2026-04-08T01:00:00.000Z', 1, 4, 1, 200, 4, 200],
+      ['2026-04-08T02:00:00.000Z', '2026-04-08T02:00:00.000Z', 1, 1, 1, 100, 1, 100],
+      // g2's likes were not reported before, so their gain is unknown; its impressions gained 30.
+      ['2026-04-08T03:00:00.000Z', '2026-04-08T01:00:00.000Z', 1, 0, 0, 30, 0, 30],
+    ]);
+    await rebuildPostGains(t.db);
+    expect(await gains(tenant)).toEqual(kept);
   });
 
   it('ends equal to a rebuild from the latest rows when two writers hit the same posts at once', async () => {
@@ -147,5 +213,9 @@ describe('hourly rollup kept by the write statement', () => {
     expect(await rollup(tenant)).toEqual(kept);
     expect(kept.reduce((s, r) => s + r.posts, 0)).toBe(20);
     expect(kept.reduce((s, r) => s + r.likes_count, 0)).toBe(ids.reduce((s, i) => s + 1500 + 20 + i, 0));
+    // Gains telescope to the latest totals, each post counted from zero once, whichever writer won.
+    const gained = await gains(tenant);
+    expect(gained.filter((r) => r.previous_hour === null).reduce((s, r) => s + r.observations, 0)).toBe(20);
+    expect(gained.reduce((s, r) => s + r.likes_count, 0)).toBe(ids.reduce((s, i) => s + 1500 + 20 + i, 0));
   });
 });

@@ -12,6 +12,7 @@ import {
   type ExpectedPost,
   expectedActivityRateByDay,
   expectedLikesGainedByDay,
+  expectedPostsObservedByDay,
   expectedSummary,
   inLocalRange,
   latestPosts,
@@ -233,7 +234,12 @@ describe('GET /analytics/trends', () => {
     expect(body.basis).toBe('activity');
     expect(body.basis_description).toMatch(/gained/);
     const expected = expectedLikesGainedByDay(expectedA, TZ, START, END);
-    for (const p of body.points) expect(p.value, p.period_start).toBe(expected.get(p.period_start) ?? 0);
+    const observed = expectedPostsObservedByDay(expectedA, TZ, START, END);
+    expect(observed.size).toBeGreaterThan(10);
+    for (const p of body.points) {
+      expect(p.value, p.period_start).toBe(expected.get(p.period_start) ?? 0);
+      expect(p.posts, p.period_start).toBe(observed.get(p.period_start) ?? 0);
+    }
   });
 
   it('basis=activity engagement_rate divides gained engagements by gained impressions', async () => {

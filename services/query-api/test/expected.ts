@@ -106,7 +106,10 @@ export function localWeekdayHour(p: ExpectedPost) {
   return { day: weekdayNames[(d.getUTCDay() + 6) % 7] ?? '', hour: Number(p.local.slice(11, 13)) };
 }
 
-/** Engagement rate of what was gained per local day: Σ gained engagements / Σ gained impressions × 100. */
+/**
+ * Engagement rate of what was gained per local day: over the observations of the day that gained
+ * impressions over the post's previous observation, Σ gained engagements / Σ gained impressions × 100.
+ */
 export function expectedActivityRateByDay(
   posts: readonly ExpectedPost[],
   tz: string,
@@ -117,15 +120,11 @@ export function expectedActivityRateByDay(
   const den = new Map<string, number>();
   for (const p of posts) {
     let prev: PostMetricsSnapshot['metrics'] | undefined;
-    const lastPerDay = new Map<string, PostMetricsSnapshot['metrics']>();
     for (const o of p.observations) {
       const day = localTime(o.observed_at, tz).slice(0, 10);
-      if (day < start) prev = o.metrics;
-      else if (day <= end) lastPerDay.set(day, o.metrics);
-    }
-    for (const [day, m] of [...lastPerDay.entries()].sort()) {
+      const m = o.metrics;
       const gi = m.impressions === null ? null : m.impressions - (prev?.impressions ?? 0);
-      if (gi !== null && gi > 0) {
+      if (day >= start && day <= end && gi !== null && gi > 0) {
         num.set(day, (num.get(day) ?? 0) + eng(m) - (prev ? eng(prev) : 0));
         den.set(day, (den.get(day) ?? 0) + gi);
       }
@@ -133,4 +132,19 @@ export function expectedActivityRateByDay(
     }
   }
   return new Map([...den.entries()].map(([day, d]) => [day, r2(((num.get(day) ?? 0) / d) * 100)]));
+}
+
+/** Posts observed per local day of the range. */
+export function expectedPostsObservedByDay(
+  posts: readonly ExpectedPost[],
+  tz: string,
+  start: string,
+  end: string,
+) {
+  const out = new Map<string, number>();
+  for (const p of posts) {
+    const days = new Set(p.observations.map((o) => localTime(o.observed_at, tz).slice(0, 10)));
+    for (const day of days) if (day >= start && day <= end) out.set(day, (out.get(day) ?? 0) + 1);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import * as tenantsAndApiKeys from './20261122T1900_tenants_and_api_keys.js';
 import * as postAndAccountMetrics from './20261122T1930_post_and_account_metrics.js';
 import * as platformAccountsAndIngestSchedule from './20261122T1950_platform_accounts_and_ingest_schedule.js';
 import * as postAnalyticsRollups from './20261122T2200_post_analytics_rollups.js';
+import * as postGainsHourly from './20261123T0100_post_gains_hourly.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1930_post_and_account_metrics': postAndAccountMetrics,
   '20261122T1950_platform_accounts_and_ingest_schedule': platformAccountsAndIngestSchedule,
   '20261122T2200_post_analytics_rollups': postAnalyticsRollups,
+  '20261123T0100_post_gains_hourly': postGainsHourly,
 };

@@ -1,10 +1,10 @@
-import { sql as chSql, raw } from '@postpulse/olap';
-import { z } from 'zod';
+import { gainedMetrics } from '@postpulse/db';
+import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { measureGroups } from './groups.js';
 import { percent, round2 } from './math.js';
 import { type AggregateRow, emptyAggregate, type PostFilter } from './post-set.js';
-import { addDays, type DateRange } from './time.js';
+import { addDays, type DateRange, startOfLocalDay } from './time.js';
 
 export const trendPeriods = ['daily', 'weekly', 'monthly'] as const;
 export type TrendPeriod = (typeof trendPeriods)[number];
@@ -28,7 +28,7 @@ export const basisDescriptions: Record<TrendBasis, string> = {
   published:
     'Posts are grouped by their publication date in the time zone; each value uses the latest lifetime totals of the posts published in the period.',
   activity:
-    'Each value is what was gained in the period: per post, the increase of its lifetime totals from the last observation before the period to the last one in it (from the snapshot history), summed over posts.',
+    'Each value is what was gained in the period: per post, the increase of its lifetime totals from the last observation before the period to the last one in it (from the snapshot history), summed over posts; `posts` counts the posts observed in the period. Rates divide what was gained over the observations that gained impressions. An observation that reaches us after a newer one of the same post is not counted (its gain lands in the newer one).',
 };
 
 /** The first day of the period containing a `YYYY-MM-DD` date: itself, its Monday, or the 1st. */
@@ -79,54 +79,7 @@ function publishedValue(metric: TrendMetric, a: AggregateRow): number | null {
   }
 }
 
-const gainedMetrics = [
-  'impressions',
-  'reach',
-  'clicks',
-  'likes_count',
-  'comments_count',
-  'shares_count',
-] as const;
 type Gained = (typeof gainedMetrics)[number];
-
-/** Only the columns a metric needs are read: ClickHouse reads columns, so fewer is faster. */
-const neededColumns: Record<TrendMetric, readonly Gained[]> = {
-  engagement_rate: ['impressions', 'likes_count', 'comments_count', 'shares_count'],
-  click_through_rate: ['impressions', 'clicks'],
-  total_engagement: ['likes_count', 'comments_count', 'shares_count'],
-  likes_count: ['likes_count'],
-  comments_count: ['comments_count'],
-  shares_count: ['shares_count'],
-  impressions: ['impressions'],
-  reach: ['reach'],
-  clicks: ['clicks'],
-  posts: [],
-};
-
-const bucketExpr: Record<TrendPeriod, string> = {
-  daily: 'toDate',
-  weekly: 'toMonday',
-  monthly: 'toStartOfMonth',
-};
-
-const num = z
-  .union([z.number(), z.string(), z.null()])
-  .optional()
-  .transform((v) => (v === null || v === undefined ? null : Number(v)));
-const activityRow = z.object({
-  bucket: z.string(),
-  posts: num,
-  er_num: num,
-  er_den: num,
-  ctr_num: num,
-  ctr_den: num,
-  impressions: num,
-  reach: num,
-  clicks: num,
-  likes_count: num,
-  comments_count: num,
-  shares_count: num,
-});
 
 interface ActivityBucket {
   gains: Record<Gained, number | null>;
@@ -137,98 +90,76 @@ interface ActivityBucket {
   posts: number;
 }
 
+/** The gains a metric's activity value reads: fewer columns summed is measurably faster. */
+const activityColumns: Record<TrendMetric, readonly string[]> = {
+  engagement_rate: ['er_num', 'er_den'],
+  click_through_rate: ['ctr_num', 'ctr_den'],
+  total_engagement: ['likes_count', 'comments_count', 'shares_count'],
+  likes_count: ['likes_count'],
+  comments_count: ['comments_count'],
+  shares_count: ['shares_count'],
+  impressions: ['impressions'],
+  reach: ['reach'],
+  clicks: ['clicks'],
+  posts: [],
+};
+
+/** A sum over gains rows; a gained metric's is null when no observation in the period reported its gain. */
+const sumOf = (c: string) =>
+  (gainedMetrics as readonly string[]).includes(c)
+    ? sql`CASE WHEN sum(${sql.id(`${c}_n`)}) > 0 THEN sum(${sql.id(c)}) END::bigint AS ${sql.id(c)}`
+    : sql`sum(${sql.id(c)})::bigint AS ${sql.id(c)}`;
+
 /**
- * Per period of activity: per post, the last observation in each period minus the last one before it
- * (before the range: the last observation before `from`; none: counted from zero), summed over posts;
- * `posts` counts the posts observed in the period. Computed inside ClickHouse in one pass per post:
- * rows are first reduced per (post, period) with argMax(tuple(…), version) (the rollup read rule), all
- * rows before `from` collapse into one baseline element, and per-post arrays give the differences
- * (18.16 has no window functions). A post is never observed before its publication, so the scan starts
- * at the earliest publication among the posts observed in the range (one cheap query first), which
- * prunes the months before it; a post with unknown publication time disables that bound.
+ * Per period of activity, from `post_gains_hourly` (kept by the aggregator): the sums of what the
+ * observations in the period gained over their predecessors, which telescope to each post's last totals
+ * in the period minus its last before it. `posts` counts the posts observed in the period: each once, at
+ * its first observation in the period, the one whose predecessor lies before the period's start (the
+ * range's start for a period the range cuts). Period starts are computed here, in the zone, and each
+ * hour finds its period by binary search (width_bucket), so no row needs a zone conversion.
  */
 export async function activityBuckets(
   ctx: DomainContext,
+  range: DateRange,
   filter: PostFilter,
   period: TrendPeriod,
   metric: TrendMetric,
 ): Promise<Map<string, ActivityBucket>> {
-  const tz = z.string().min(1).max(64).parse(ctx.timezone);
-  const tenant = z.uuid().parse(ctx.tenantId);
-  const columns = [...new Set<Gained>([...neededColumns[metric], 'impressions'])];
-  const platform = filter.platform ? chSql`AND platform = ${filter.platform}` : raw('');
-  const hourFrom = new Date(Math.floor(filter.from.getTime() / 3_600_000) * 3_600_000);
-  // query-api: activity, earliest publication among the posts observed in the range
-  const first = await ctx.olap.query({
-    query: chSql`SELECT count() AS n, toUInt32(min(ifNull(published_at, toDateTime(0, 'UTC')))) AS earliest
-      FROM post_metrics_hourly_v1
-      WHERE tenant_id = ${tenant} ${platform} AND hour >= ${hourFrom} AND hour < ${filter.to}
-        AND observed_at >= ${filter.from} AND observed_at < ${filter.to}`.text,
-    format: 'JSONEachRow',
-  });
-  const [head] = z.array(z.object({ n: num, earliest: num })).parse(await first.json());
-  if (!head?.n) return new Map();
-  const lowest = new Date(Math.floor(((head.earliest ?? 0) * 1000) / 3_600_000) * 3_600_000);
-
-  const idx = new Map(columns.map((c, i) => [c, i + 2] as const)); // tuple element of each column
-  const diff = (c: Gained) =>
-    raw(
-      `arrayMap(j -> if(j = 1, tupleElement(s[1], ${idx.get(c)}), tupleElement(s[j], ${idx.get(c)}) - tupleElement(s[j - 1], ${idx.get(c)})), arrayEnumerate(s)) AS d_${c}`,
-    );
-  const d = (c: Gained) => (columns.includes(c) ? `ifNull(d_${c}, 0)` : '0');
-  const known = `ifNull(d_impressions, 0) > 0`;
-  const sums = raw(
-    [
-      ...columns.map((c) => `sum(d_${c}) AS ${c}`),
-      `sum(if(${known}, ${d('likes_count')} + ${d('comments_count')} + ${d('shares_count')}, 0)) AS er_num`,
-      `sum(if(${known}, d_impressions, 0)) AS er_den`,
-      `sum(if(${known} AND isNotNull(${columns.includes('clicks') ? 'd_clicks' : 'NULL'}), ${d('clicks')}, 0)) AS ctr_num`,
-      `sum(if(${known} AND isNotNull(${columns.includes('clicks') ? 'd_clicks' : 'NULL'}), d_impressions, 0)) AS ctr_den`,
-    ].join(', '),
-  );
+  const starts = periodStarts(range, period);
+  const bounds = starts.map((d, i) => (i === 0 ? filter.from : startOfLocalDay(d, range.timezone)));
+  const columns = activityColumns[metric];
+  const platform = filter.platform ? sql`AND platform = ${filter.platform}` : sql``;
   // query-api: activity per period (gains from snapshot deltas)
-  const result = await ctx.olap.query({
-    query: chSql`SELECT toString(pb) AS bucket, count() AS posts, ${sums}
-      FROM (
-        SELECT arraySort(groupArray(tuple(b ${raw(columns.map((c) => `, ${c}`).join(''))}))) AS s,
-          arrayMap(t -> tupleElement(t, 1), s) AS bs,
-          ${raw(columns.map((c) => diff(c).text).join(', '))}
-        FROM (
-          SELECT platform, platform_post_id,
-            if(observed_at < ${filter.from}, toDate('1970-01-01'), ${raw(bucketExpr[period])}(observed_at, ${tz})) AS b
-            ${raw(columns.map((m) => `, tupleElement(argMax(tuple(${m}), version), 1) AS ${m}`).join(''))}
-          FROM post_metrics_hourly_v1
-          WHERE tenant_id = ${tenant} ${platform} AND hour >= ${lowest} AND hour < ${filter.to}
-            AND observed_at < ${filter.to}
-          GROUP BY platform, platform_post_id, b
-        )
-        GROUP BY platform, platform_post_id
-        HAVING max(b) > toDate('1970-01-01')
-      )
-      ARRAY JOIN bs AS pb ${raw(columns.map((c) => `, d_${c}`).join(''))}
-      WHERE pb > toDate('1970-01-01')
-      GROUP BY pb`.text,
-    format: 'JSONEachRow',
-  });
-  const out = new Map<string, ActivityBucket>();
-  for (const r of z.array(activityRow).parse(await result.json())) {
-    out.set(r.bucket, {
-      gains: {
-        impressions: columns.includes('impressions') ? r.impressions : null,
-        reach: columns.includes('reach') ? r.reach : null,
-        clicks: columns.includes('clicks') ? r.clicks : null,
-        likes_count: columns.includes('likes_count') ? r.likes_count : null,
-        comments_count: columns.includes('comments_count') ? r.comments_count : null,
-        shares_count: columns.includes('shares_count') ? r.shares_count : null,
+  const { rows } = await sql<Record<string, number | null> & { i: number; posts: number }>`
+    SELECT i, coalesce(sum(observations) FILTER (WHERE previous_hour < (${bounds}::timestamptz[])[i]), 0)::int AS posts
+      ${sql.join(
+        columns.map((c) => sql`, ${sumOf(c)}`),
+        sql``,
+      )}
+    FROM (
+      SELECT g.*, width_bucket(hour, ${bounds}::timestamptz[]) AS i
+      FROM post_gains_hourly g
+      WHERE tenant_id = ${ctx.tenantId} AND hour >= ${filter.from} AND hour < ${filter.to} ${platform}
+    ) x
+    GROUP BY i`.execute(ctx.db);
+  const value = (r: Record<string, number | null>, c: string) =>
+    columns.includes(c) ? (r[c] ?? null) : null;
+  return new Map(
+    rows.map((r) => [
+      starts[r.i - 1] ?? '',
+      {
+        gains: Object.fromEntries(gainedMetrics.map((m) => [m, value(r, m)])) as Record<
+          Gained,
+          number | null
+        >,
+        er_num: value(r, 'er_num') ?? 0,
+        er_den: value(r, 'er_den') ?? 0,
+        ctr_num: value(r, 'ctr_num') ?? 0,
+        ctr_den: value(r, 'ctr_den') ?? 0,
+        posts: r.posts,
       },
-      er_num: r.er_num ?? 0,
-      er_den: r.er_den ?? 0,
-      ctr_num: r.ctr_num ?? 0,
-      ctr_den: r.ctr_den ?? 0,
-      posts: r.posts ?? 0,
-    });
-  }
-  return out;
+    ]),
+  );
 }
 
 function activityValue(metric: TrendMetric, b: ActivityBucket | undefined): number | null {
@@ -271,7 +202,7 @@ export async function trends(
       return { period_start: s, value: round2(publishedValue(input.metric, a)), posts: a.posts };
     });
   } else {
-    const buckets = await activityBuckets(ctx, input.filter, input.period, input.metric);
+    const buckets = await activityBuckets(ctx, input.range, input.filter, input.period, input.metric);
     points = starts.map((s) => {
       const b = buckets.get(s);
       return { period_start: s, value: round2(activityValue(input.metric, b)), posts: b?.posts ?? 0 };
