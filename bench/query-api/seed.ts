@@ -67,7 +67,7 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
       impressions, reach, clicks, likes_count, comments_count, shares_count)
     SELECT tenant_id, platform, platform_post_id, observed_at, event_id, account_id,
       impressions, reach, clicks, likes_count, comments_count, shares_count
-    FROM ${observations(sql`(VALUES (${last}::int)) AS v`)} o`.execute(db);
+    FROM ${observations(sql`generate_series(${last}::int, ${last}::int)`)} o`.execute(db);
   await sql`ANALYZE posts`.execute(db);
   // The aggregator keeps these as it writes; data written straight into the tables needs them rebuilt.
   await rebuildPostAnalytics(db);

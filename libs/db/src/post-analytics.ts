@@ -84,16 +84,23 @@ const rollupIds = sql.join(rollupColumns.map((c) => sql.id(c)));
 const sums = sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`));
 
 /**
- * Adds signed contributions to the rollup. `rows` yields (tenant_id, platform, hour) and the columns of
- * `rollupContribution`; they are summed per hour first and applied in key order, so concurrent writers
- * take row locks in one order. Additions commute, so writers never wait for each other's reads.
+ * The rollup's platform for rows summed over every platform: most reads do not split by platform, and
+ * one row per hour is several times fewer rows to read than one per platform.
+ */
+export const allPlatforms = 'all';
+
+/**
+ * Adds signed contributions to the rollup, to their platform's row and to the hour's `allPlatforms` row.
+ * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per
+ * key first and applied in key order, so concurrent writers take row locks in one order. Additions
+ * commute, so writers never wait for each other's reads.
  */
 export function addToRollup(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
-    SELECT tenant_id, platform, hour, ${sums} FROM ${rows} AS d
-    GROUP BY tenant_id, platform, hour
-    ORDER BY tenant_id, hour, platform
+    SELECT tenant_id, coalesce(platform, ${allPlatforms}), hour, ${sums} FROM ${rows} AS d
+    GROUP BY GROUPING SETS ((tenant_id, platform, hour), (tenant_id, hour))
+    ORDER BY tenant_id, hour, 2
     ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET
       ${sql.join(rollupColumns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`))},
       updated_at = now()`;

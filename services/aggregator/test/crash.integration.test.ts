@@ -173,10 +173,16 @@ it('loses and doubles nothing when the aggregator is SIGKILLed again and again m
     n: TENANTS.length * POSTS_PER_TENANT,
     described: TENANTS.length * POSTS_PER_TENANT,
   });
-  // The dashboard's rollup survived the kills too: its rows add up to the latest totals, all posts counted.
-  const rollup = await sql<{ s: string; n: number }>`
-      SELECT sum(impressions)::text AS s, sum(posts)::int AS n FROM post_rollup_hourly`.execute(pg);
-  expect(rollup.rows[0]).toEqual({ s: String(expectedLatestSum), n: TENANTS.length * POSTS_PER_TENANT });
+  // The dashboard's rollup survived the kills too: its platform rows, and its rows summed over the
+  // platforms, each add up to the latest totals, all posts counted.
+  const rollup = await sql<{ all: boolean; s: string; n: number }>`
+      SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
+      FROM post_rollup_hourly GROUP BY 1 ORDER BY 1`.execute(pg);
+  const sums = { s: String(expectedLatestSum), n: TENANTS.length * POSTS_PER_TENANT };
+  expect(rollup.rows).toEqual([
+    { all: false, ...sums },
+    { all: true, ...sums },
+  ]);
 
   // ClickHouse: the micro-batch that was in flight at the last commit may still be landing; wait for it.
   await waitUntil(

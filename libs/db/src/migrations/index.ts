@@ -4,6 +4,7 @@ import * as postAndAccountMetrics from './20261122T1930_post_and_account_metrics
 import * as platformAccountsAndIngestSchedule from './20261122T1950_platform_accounts_and_ingest_schedule.js';
 import * as postAnalyticsRollups from './20261122T2200_post_analytics_rollups.js';
 import * as postGainsHourly from './20261123T0100_post_gains_hourly.js';
+import * as postRollupAllPlatforms from './20261123T0200_post_rollup_all_platforms.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261122T1950_platform_accounts_and_ingest_schedule': platformAccountsAndIngestSchedule,
   '20261122T2200_post_analytics_rollups': postAnalyticsRollups,
   '20261123T0100_post_gains_hourly': postGainsHourly,
+  '20261123T0200_post_rollup_all_platforms': postRollupAllPlatforms,
 };

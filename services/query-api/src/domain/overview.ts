@@ -2,7 +2,7 @@ import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
-import { groupsFrom, groupsPart } from './groups.js';
+import { type CellRow, cellsPart, groupsFrom, groupsPart } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
   type AggregateRow,
@@ -79,7 +79,8 @@ export async function overview(
     ctx,
     filter,
     {
-      groups: groupsPart(ctx, { total: true, platforms: true, period: 'daily', cells: true }),
+      groups: groupsPart(ctx, { total: true, platforms: true, period: 'daily' }),
+      cells: cellsPart(ctx),
       previous: groupsPart(ctx, { total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),
@@ -104,7 +105,7 @@ export async function overview(
     basis: 'published',
     published: current.periods,
   });
-  const times = bestTimesFrom(current.cells);
+  const times = bestTimesFrom(parts.cells as CellRow[]);
   const top = parts.top.map(postCard);
   const best = times.recommendations[0];
   const curSummary = { ...summaryOf(current.total), follower_growth: growth };

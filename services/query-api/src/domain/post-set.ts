@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { rollupColumns, rollupContribution } from '@postpulse/db';
+import { allPlatforms, rollupColumns, rollupContribution } from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
@@ -30,8 +30,13 @@ function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
     FROM (${latestRows(ctx, f)}) l`;
 }
 
-function rollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
-  const platform = f.platform ? sql`AND r.platform = ${f.platform}` : sql``;
+/** Rollup rows of the period: per platform, or summed over the platforms (one per hour). */
+function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
+  const platform = f.platform
+    ? sql`AND r.platform = ${f.platform}`
+    : perPlatform
+      ? sql`AND r.platform <> ${allPlatforms}`
+      : sql`AND r.platform = ${allPlatforms}`;
   return sql`SELECT r.platform, r.hour AS at, ${sql.join(rollupColumns.map((c) => sql.ref(`r.${c}`)))}
     FROM post_rollup_hourly r
     WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platform}`;
@@ -43,7 +48,9 @@ function rollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
  * - `p`: `m` with the post's id, content type, text length and hashtags (what content analysis reads);
  * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
- *   rows (`post_rollup_hourly`) when every UTC hour is one local hour of the zone, else `m` itself;
+ *   rows (`post_rollup_hourly`) summed over the platforms when every UTC hour is one local hour of the
+ *   zone, else `m` itself;
+ * - `pl`: the same per platform (for per-platform figures);
  * - `sp`: the same as `s` for the `previous` period.
  * Only the CTEs in `reads` and those they are built from are written into the statement: planning unused
  * ones costs milliseconds. The tenant condition is here, once, for every analytics query.
@@ -57,7 +64,7 @@ export function postSetCtes(
   // Hourly rollup rows cut local days and hours exactly only where every UTC hour is one local hour.
   const rollup = hourlyRollupFits(ctx.timezone);
   const needP = reads.has('p');
-  const needM = needP || (reads.has('s') && !rollup);
+  const needM = needP || ((reads.has('s') || reads.has('pl')) && !rollup);
   const ctes: RawBuilder<unknown>[] = [];
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
@@ -71,24 +78,28 @@ export function postSetCtes(
       WHERE p.published_at >= ${f.from} AND p.published_at < ${f.to}
     )`);
   }
-  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f) : sql`SELECT * FROM m`})`);
+  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
+  if (reads.has('pl')) ctes.push(sql`pl AS (${rollup ? rollupRows(ctx, f, true) : sql`SELECT * FROM m`})`);
   if (reads.has('sp')) {
     if (!previous) throw new Error('a part reads the previous period, but none was given');
-    ctes.push(sql`sp AS (${rollup ? rollupRows(ctx, previous) : postRows(ctx, previous)})`);
+    ctes.push(sql`sp AS (${rollup ? rollupRows(ctx, previous, false) : postRows(ctx, previous)})`);
   }
   return sql.join(ctes);
 }
 
 /** The CTEs of `postSetCtes` a part may read; `none` for parts that read tables of their own. */
-export type Cte = 'l' | 'p' | 's' | 'sp' | 'none';
+export type Cte = 'l' | 'p' | 's' | 'pl' | 'sp' | 'none';
 
-/** One SELECT of an analytics statement and the CTE it reads. */
+/** One SELECT of an analytics statement and the CTEs it reads. */
 export interface Part {
-  reads: Cte;
+  reads: readonly Cte[];
   sql: RawBuilder<unknown>;
 }
 
-export const part = (reads: Cte, query: RawBuilder<unknown>): Part => ({ reads, sql: query });
+export const part = (reads: Cte | readonly Cte[], query: RawBuilder<unknown>): Part => ({
+  reads: typeof reads === 'string' ? [reads] : reads,
+  sql: query,
+});
 
 /** A total over rows shaped like rollup rows: null when no post reported the metric. */
 const reported = (m: string, as: string) =>
@@ -199,8 +210,9 @@ export async function queryParts<K extends string>(
     ([name, q]) =>
       sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q.sql}) x) AS ${sql.ref(name)}`,
   );
-  const ctes = postSetCtes(ctx, f, new Set(entries.map(([, q]) => q.reads)), previous);
-  const withCtes = entries.some(([, q]) => q.reads !== 'none') ? sql`WITH ${ctes} ` : sql``;
+  const reads = new Set(entries.flatMap(([, q]) => q.reads));
+  const ctes = postSetCtes(ctx, f, reads, previous);
+  const withCtes = [...reads].some((r) => r !== 'none') ? sql`WITH ${ctes} ` : sql``;
   // query-api: analytics of one post set (several parts in one statement)
   const { rows } = await sql<Record<K, unknown[]>>`${withCtes}SELECT ${sql.join(columns)}`.execute(ctx.db);
   const row = rows[0];
