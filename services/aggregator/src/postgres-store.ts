@@ -255,7 +255,7 @@ export class PostgresStore {
         WHERE excluded.attributes_observed_at IS NOT NULL
           AND p.attributes_observed_at IS DISTINCT FROM excluded.attributes_observed_at
         RETURNING p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
-          p.hashtags, length(p.content_text) AS text_length
+          p.hashtags, p.text_length
       ),
       snapshots_in AS (
         SELECT * FROM unnest(
@@ -338,7 +338,7 @@ export class PostgresStore {
       SELECT u.* FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
       UNION ALL
       SELECT p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
-        p.hashtags, length(p.content_text) AS text_length
+        p.hashtags, p.text_length
       FROM unknown k
       JOIN posts p USING (tenant_id, platform, platform_post_id)
       WHERE NOT EXISTS (

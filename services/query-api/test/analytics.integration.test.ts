@@ -11,6 +11,7 @@ import type { bestTimesSchema } from '../src/routes/analytics/schema.js';
 import {
   type ExpectedPost,
   expectedActivityRateByDay,
+  expectedLengthRateRho,
   expectedLikesGainedByDay,
   expectedPostsObservedByDay,
   expectedSummary,
@@ -299,7 +300,7 @@ describe('GET /analytics/content', () => {
     expect(body.length_engagement_correlation.posts).toBe(
       inRangeA.filter((p) => postRate(p) !== null).length,
     );
-    expect(body.length_engagement_correlation.rho).toBeGreaterThanOrEqual(-1);
+    expect(body.length_engagement_correlation.rho).toBe(expectedLengthRateRho(inRangeA));
   });
 });
 

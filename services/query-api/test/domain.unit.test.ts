@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-times.js';
 import type { CellRow } from '../src/domain/groups.js';
-import { changePct, percent, ranks, ratioConfidenceInterval, round2, spearman } from '../src/domain/math.js';
+import { changePct, percent, ratioConfidenceInterval, round2 } from '../src/domain/math.js';
 import { parsePostRef } from '../src/domain/post-detail.js';
 import { emptyAggregate } from '../src/domain/post-set.js';
 import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
@@ -18,20 +18,6 @@ describe('math', () => {
     expect(percent(1, 3)).toBeCloseTo(33.3333, 3);
     expect(changePct(150, 100)).toBe(50);
     expect(changePct(1, 0)).toBeNull();
-  });
-
-  it('averages tied ranks', () => {
-    expect(ranks([10, 20, 20, 30])).toEqual([1, 2.5, 2.5, 4]);
-  });
-
-  it('computes Spearman rho as a textbook example does', () => {
-    // Classic example: IQ vs hours of TV (Wikipedia), rho = −29/165 ≈ −0.1758.
-    const iq = [106, 100, 86, 101, 99, 103, 97, 113, 112, 110];
-    const tv = [7, 27, 2, 50, 28, 29, 20, 12, 6, 17];
-    expect(spearman(iq, tv)).toBeCloseTo(-29 / 165, 6);
-    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 10);
-    expect(spearman([1, 2], [2, 1])).toBeNull();
-    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
   });
 
   it('gives a ratio confidence interval that contains the estimate and narrows with more posts', () => {

@@ -76,6 +76,22 @@ export function expectedSummary(posts: readonly ExpectedPost[]) {
 export const postRate = (p: ExpectedPost) =>
   (p.latest.impressions ?? 0) > 0 ? (eng(p.latest) / (p.latest.impressions ?? 1)) * 100 : null;
 
+/** Rank of each value, 1-based; equal values share the mean of their positions. */
+function averageRanks(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  return values.map((v) => (sorted.indexOf(v) + sorted.lastIndexOf(v)) / 2 + 1);
+}
+
+/** Spearman's rho (Pearson on average ranks) over the posts' text lengths and rates, rounded. */
+export function expectedLengthRateRho(posts: readonly ExpectedPost[]): number {
+  const rated = posts.filter((p) => postRate(p) !== null);
+  const x = averageRanks(rated.map((p) => [...p.text].length));
+  const y = averageRanks(rated.map((p) => postRate(p) ?? 0));
+  const mean = (rated.length + 1) / 2;
+  const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - mean) * ((b[i] ?? 0) - mean), 0);
+  return r2(dot(x, y) / Math.sqrt(dot(x, x) * dot(y, y)));
+}
+
 /** Σ over posts of likes gained per local day of observation, from the observations themselves. */
 export function expectedLikesGainedByDay(
   posts: readonly ExpectedPost[],

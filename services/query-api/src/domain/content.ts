@@ -1,14 +1,8 @@
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
-import { percent, round2, spearman } from './math.js';
-import {
-  type AggregateRow,
-  aggregateColumns,
-  type PostFilter,
-  part,
-  queryParts,
-  summaryOf,
-} from './post-set.js';
+import { percent, round2 } from './math.js';
+import { type PostFilter, part, queryParts } from './post-set.js';
+import { spearman } from './rank-correlation.js';
 
 /** A hashtag is listed only when at least this many posts of the period used it. */
 export const MIN_POSTS_PER_HASHTAG = 3;
@@ -21,17 +15,29 @@ export const lengthBuckets = [
   { bucket: '501+', min: 501, max: null },
 ] as const;
 
-const stats = (a: AggregateRow) => {
-  const s = summaryOf(a);
-  return {
-    posts: a.posts,
-    total_likes: s.total_likes,
-    total_comments: s.total_comments,
-    total_shares: s.total_shares,
-    total_impressions: s.total_impressions,
-    avg_engagement_rate: s.avg_engagement_rate,
-  };
-};
+/** Sums over a group of the content rows (`p`): a total is null when no post in it reported the metric. */
+const groupColumns = sql`count(*)::int AS posts, sum(likes_count)::bigint AS likes,
+  sum(comments_count)::bigint AS comments, sum(shares_count)::bigint AS shares,
+  sum(impressions)::bigint AS impressions, sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den`;
+
+interface GroupRow {
+  posts: number;
+  likes: number | null;
+  comments: number | null;
+  shares: number | null;
+  impressions: number | null;
+  er_num: number | null;
+  er_den: number | null;
+}
+
+const stats = (r: GroupRow) => ({
+  posts: r.posts,
+  total_likes: r.likes,
+  total_comments: r.comments,
+  total_shares: r.shares,
+  total_impressions: r.impressions,
+  avg_engagement_rate: round2(percent(r.er_num, r.er_den)),
+});
 
 export async function contentPerformance(ctx: DomainContext, filter: PostFilter) {
   const bucketCase = sql.raw(
@@ -40,44 +46,40 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
       .join(' ')} END`,
   );
   const parts = await queryParts(ctx, filter, {
-    types: part('p', sql`SELECT content_type, 0 AS ord, ${aggregateColumns} FROM p GROUP BY 1`),
-    // Each post counts once per hashtag, however it was capitalised or repeated.
+    types: part('p', sql`SELECT content_type, 0 AS ord, ${groupColumns} FROM p GROUP BY 1`),
+    // hashtag_keys holds each post's hashtags once, lower-cased. unnest() in the select list costs less per
+    // post than a lateral function scan.
     tags: part(
       'p',
-      sql`SELECT hashtag, row_number() OVER (ORDER BY count(*) DESC, hashtag) AS ord, ${aggregateColumns}
-      FROM p CROSS JOIN LATERAL (SELECT DISTINCT lower(t) AS hashtag FROM unnest(p.hashtags) AS t) h
+      sql`SELECT hashtag, row_number() OVER (ORDER BY count(*) DESC, hashtag) AS ord, ${groupColumns}
+      FROM (SELECT unnest(hashtag_keys) AS hashtag, likes_count, comments_count, shares_count, impressions,
+          er_num, er_den FROM p) t
       GROUP BY hashtag HAVING count(*) >= ${MIN_POSTS_PER_HASHTAG}
       ORDER BY count(*) DESC, hashtag LIMIT ${MAX_HASHTAGS}`,
     ),
     lengths: part(
       'p',
-      sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${aggregateColumns} FROM p
+      sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${groupColumns} FROM p
       WHERE text_length IS NOT NULL GROUP BY 1`,
     ),
-    pairs: part(
+    correlation: part(
       'p',
-      sql`SELECT text_length AS len, er_num::float8 / er_den AS er, 0 AS ord FROM p
-      WHERE text_length IS NOT NULL AND er_den > 0`,
+      sql`SELECT n, rho, 0 AS ord FROM (${spearman(
+        sql`SELECT text_length AS x, er_num::float8 / er_den AS y FROM p WHERE er_den > 0`,
+      )}) s`,
     ),
   });
-  const types = {
-    rows: (parts.types as (AggregateRow & { content_type: string | null })[]).sort((x, y) =>
-      (x.content_type ?? '~') < (y.content_type ?? '~') ? -1 : 1,
-    ),
-  };
-  const tags = { rows: parts.tags as (AggregateRow & { hashtag: string })[] };
-  const lengths = { rows: parts.lengths as (AggregateRow & { bucket: string })[] };
-  const pairs = { rows: parts.pairs as { len: number; er: number }[] };
-  const byLength = new Map(lengths.rows.map((r) => [r.bucket, r]));
-  const rho = spearman(
-    pairs.rows.map((r) => r.len),
-    pairs.rows.map((r) => r.er),
+  const types = (parts.types as (GroupRow & { content_type: string | null })[]).sort((x, y) =>
+    (x.content_type ?? '~') < (y.content_type ?? '~') ? -1 : 1,
   );
+  const tags = parts.tags as (GroupRow & { hashtag: string })[];
+  const byLength = new Map((parts.lengths as (GroupRow & { bucket: string })[]).map((r) => [r.bucket, r]));
+  const [correlation] = parts.correlation as { n: number; rho: number | null }[];
   return {
-    by_content_type: types.rows.map((r) => ({ content_type: r.content_type ?? 'unknown', ...stats(r) })),
+    by_content_type: types.map((r) => ({ content_type: r.content_type ?? 'unknown', ...stats(r) })),
     by_hashtag: {
       min_posts: MIN_POSTS_PER_HASHTAG,
-      hashtags: tags.rows.map((r) => ({ hashtag: r.hashtag, ...stats(r) })),
+      hashtags: tags.map((r) => ({ hashtag: r.hashtag, ...stats(r) })),
     },
     by_text_length: lengthBuckets.map((b) => {
       const r = byLength.get(b.bucket);
@@ -91,8 +93,8 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
     }),
     length_engagement_correlation: {
       method: 'spearman' as const,
-      posts: pairs.rows.length,
-      rho: round2(rho),
+      posts: correlation?.n ?? 0,
+      rho: round2(correlation?.rho ?? null),
     },
   };
 }

@@ -30,14 +30,57 @@ export function parsePostRef(value: string): PostRef {
 const allMetrics = postMetricNames;
 type MetricName = PostMetricName;
 
-const count = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
-const historyRow = z.object({
-  hour: z.string(),
-  observed_at: z.string(),
-  ...Object.fromEntries(allMetrics.map((m) => [m, count])),
-});
-
+const HOUR_MS = 3_600_000;
+const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / HOUR_MS) * HOUR_MS);
+/** `YYYY-MM-DD hh:mm:ss` (ClickHouse, UTC) as ISO 8601. */
 const chTime = (v: string) => `${v.replace(' ', 'T')}Z`;
+
+/**
+ * The hours that can hold observations of a post, so ClickHouse skips the monthly partitions outside them
+ * instead of reading a granule in each. The aggregator commits Postgres before it writes ClickHouse and
+ * only a newer observation replaces the latest row, so no hour is after the latest row's (and a post
+ * without one has no history). Nothing is observed before it was published; a post whose publication is
+ * not known yet gets no lower bound (first_seen_at is when Postgres first saw it: later than observations
+ * that arrive late or out of order).
+ */
+function historyHours(publishedAt: Date | null, latestObservedAt: Date) {
+  return { from: publishedAt ? hourOf(publishedAt) : null, to: hourOf(latestObservedAt) };
+}
+
+/** A row of the history query: the hour's newest `[observed_at, ...metrics]`. */
+type HistoryRow = [[string, ...(number | null)[]]];
+
+const tenantId = z.uuid();
+
+/**
+ * The post's newest row per hour, by the read rule: one argMax over a tuple of every column, so NULLs are
+ * kept and all values come from the same row. The tuple comes back as one JSON array per hour (64-bit
+ * integers unquoted): half the ClickHouse work of a column per metric, and one JSON.parse in Node.
+ */
+async function readHistory(
+  ctx: DomainContext,
+  post: { platform: string; platform_post_id: string },
+  hours: { from: Date | null; to: Date },
+) {
+  const from = hours.from ? chSql`AND hour >= ${hours.from}` : raw('');
+  const result = await ctx.olap.query({
+    query: chSql`SELECT argMax(tuple(observed_at, ${raw(allMetrics.join(', '))}), version)
+      FROM post_metrics_hourly_v1
+      WHERE tenant_id = ${tenantId.parse(ctx.tenantId)} AND platform = ${post.platform}
+        AND platform_post_id = ${post.platform_post_id} ${from} AND hour <= ${hours.to}
+      GROUP BY hour ORDER BY hour`.text,
+    format: 'JSONCompact',
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+  });
+  const { data } = await result.json<HistoryRow>();
+  return data.map(([[observedAt, ...values]]) => {
+    const m = {} as Record<MetricName, number | null>;
+    allMetrics.forEach((k, i) => {
+      m[k] = values[i] ?? null;
+    });
+    return { observed_at: chTime(observedAt), ...m, ...postRates(m) };
+  });
+}
 
 export async function postDetail(ctx: DomainContext, ref: PostRef) {
   // query-api: one post with its latest metrics
@@ -70,24 +113,9 @@ export async function postDetail(ctx: DomainContext, ref: PostRef) {
   const post = await q.executeTakeFirst();
   if (!post) throw new NotFoundError('post not found');
 
-  const tenant = z.uuid().parse(ctx.tenantId);
-  const result = await ctx.olap.query({
-    query: chSql`SELECT toString(hour) AS hour, toString(argMax(observed_at, version)) AS observed_at,
-        ${raw(allMetrics.map((m) => `tupleElement(argMax(tuple(${m}), version), 1) AS ${m}`).join(', '))}
-      FROM post_metrics_hourly_v1
-      WHERE tenant_id = ${tenant} AND platform = ${post.platform} AND platform_post_id = ${post.platform_post_id}
-      GROUP BY hour ORDER BY hour`.text,
-    format: 'JSONEachRow',
-  });
-  const history = z
-    .array(historyRow)
-    .parse(await result.json())
-    .map((r) => {
-      const values = r as Record<string, unknown>;
-      const m = {} as Record<MetricName, number | null>;
-      for (const k of allMetrics) m[k] = typeof values[k] === 'number' ? (values[k] as number) : null;
-      return { observed_at: chTime(r.observed_at), ...m, ...postRates(m) };
-    });
+  const history = post.observed_at
+    ? await readHistory(ctx, post, historyHours(post.published_at, post.observed_at))
+    : [];
 
   const latest = {} as Record<MetricName, number | null>;
   for (const k of allMetrics) latest[k] = post[k] ?? null;

@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { allPlatforms, rollupColumns, rollupContribution } from '@postpulse/db';
+import { allPlatforms, postMeasures, rollupColumns, rollupContribution } from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
@@ -30,6 +30,23 @@ function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
     FROM (${latestRows(ctx, f)}) l`;
 }
 
+/**
+ * One row per post with only what content analysis reads: content type, text length and hashtag keys
+ * (stored on `posts`) and the measures it sums (`postMeasures`; the planner computes only those named
+ * here). `posts` gets the same range (its published_at is the one copied to the latest rows), so the join
+ * reads the period's posts rather than hashing all of the tenant's.
+ */
+function contentRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  return sql`SELECT content_type, text_length, hashtag_keys,
+      likes_count, comments_count, shares_count, impressions, er_num, er_den
+    FROM (
+      SELECT p.content_type, p.text_length, p.hashtag_keys, ${postMeasures('l')}
+      FROM (${latestRows(ctx, f)}) l
+      JOIN posts p ON p.tenant_id = l.tenant_id AND p.platform = l.platform AND p.platform_post_id = l.platform_post_id
+      WHERE p.tenant_id = ${ctx.tenantId} AND p.published_at >= ${f.from} AND p.published_at < ${f.to}
+    ) c`;
+}
+
 /** Rollup rows of the period: per platform, or summed over the platforms (one per hour). */
 function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
   const platform = f.platform
@@ -46,7 +63,7 @@ function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): Ra
  * The CTEs an analytics statement can draw on, for the posts published in [from, to):
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
- * - `p`: `m` with the post's id, content type, text length and hashtags (what content analysis reads);
+ * - `p`: one row per post with what content analysis reads (`contentRows`);
  * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
  *   rows (`post_rollup_hourly`) summed over the platforms when every UTC hour is one local hour of the
  *   zone, else `m` itself;
@@ -63,21 +80,11 @@ export function postSetCtes(
 ): RawBuilder<unknown> {
   // Hourly rollup rows cut local days and hours exactly only where every UTC hour is one local hour.
   const rollup = hourlyRollupFits(ctx.timezone);
-  const needP = reads.has('p');
-  const needM = needP || ((reads.has('s') || reads.has('pl')) && !rollup);
+  const needM = (reads.has('s') || reads.has('pl')) && !rollup;
   const ctes: RawBuilder<unknown>[] = [];
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
-  if (needP) {
-    ctes.push(sql`p AS MATERIALIZED (
-      SELECT m.*, p.id, p.content_type, char_length(p.content_text) AS text_length, p.hashtags
-      FROM m JOIN posts p
-        ON p.tenant_id = ${ctx.tenantId} AND p.platform = m.platform AND p.platform_post_id = m.platform_post_id
-      -- The same range on posts (its published_at is the one copied to the latest rows), so the join reads the
-      -- period's posts rather than hashing all of the tenant's.
-      WHERE p.published_at >= ${f.from} AND p.published_at < ${f.to}
-    )`);
-  }
+  if (reads.has('p')) ctes.push(sql`p AS MATERIALIZED (${contentRows(ctx, f)})`);
   if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
   if (reads.has('pl')) ctes.push(sql`pl AS (${rollup ? rollupRows(ctx, f, true) : sql`SELECT * FROM m`})`);
   if (reads.has('sp')) {
@@ -105,7 +112,7 @@ export const part = (reads: Cte | readonly Cte[], query: RawBuilder<unknown>): P
 const reported = (m: string, as: string) =>
   sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint AS ${sql.id(as)}`;
 
-/** Sums over rows shaped like rollup rows (`s`, `sp`, `m`, `p`); bigint sums come back as numbers. */
+/** Sums over rows shaped like rollup rows (`s`, `pl`, `sp`, `m`); bigint sums come back as numbers. */
 export const aggregateColumns = sql`
   coalesce(sum(posts), 0)::int AS posts,
   ${reported('likes_count', 'likes')}, ${reported('comments_count', 'comments')},
