@@ -45,13 +45,14 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
   let t = Date.now();
   await sql`
     INSERT INTO posts (id, tenant_id, platform, platform_post_id, account_id, published_at, content_type, content_text,
-      hashtags, platform_post_url, attributes_observed_at)
+      hashtags, platform_post_url, attributes_observed_at, text_length, hashtag_keys)
     SELECT md5('bench' || i)::uuid, ${tenant.id}::uuid,
       (ARRAY['linkedin','twitter','facebook','instagram'])[i % 4 + 1], 'bp-' || i, 'acct-' || (i % 4),
       to_timestamp(${startS}::float8 + floor(i * ${stepS}::float8)), (ARRAY['text','image','video','link','carousel'])[i % 5 + 1],
-      'Bench post ' || i || ' ' || repeat('x', (i * 37) % 400), ARRAY['tag' || (i % 20), 'topic' || (i % 7)],
-      'https://example.com/p/' || i, now()
-    FROM generate_series(0, ${o.posts - 1}) AS i`.execute(db);
+      text, tags, 'https://example.com/p/' || i, now(), char_length(text), tags -- the tags are lower-case and distinct
+    FROM (SELECT i, 'Bench post ' || i || ' ' || repeat('x', (i * 37) % 400) AS text,
+            ARRAY['tag' || (i % 20), 'topic' || (i % 7)] AS tags
+          FROM generate_series(0, ${o.posts - 1}) AS i) s`.execute(db);
   // Post i's totals at its h-th hourly observation, one formula for every table written below.
   const observations = (hours: RawBuilder<unknown>) => sql`(
     SELECT ${tenant.id}::uuid AS tenant_id, (ARRAY['linkedin','twitter','facebook','instagram'])[i % 4 + 1] AS platform,

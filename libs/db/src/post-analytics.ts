@@ -20,6 +20,15 @@ export function postMeasures(l: string): RawBuilder<unknown> {
     CASE WHEN ${c('impressions')} > 0 AND ${c('clicks')} IS NOT NULL THEN ${c('impressions')} END AS ctr_den`;
 }
 
+/**
+ * A post's engagement rate (as a fraction) from its latest row's columns, null when impressions are not
+ * known: what top posts rank by. `post_metrics_latest_engagement_rate_idx` indexes this very expression,
+ * so the ranking reads the index in order; a query must spell it identically to use the index.
+ */
+export const latestEngagementRate = sql.raw(
+  'CASE WHEN impressions > 0 THEN (coalesce(likes_count, 0) + coalesce(comments_count, 0) + coalesce(shares_count, 0))::float8 / impressions END',
+);
+
 /** Totals whose "not reported" must survive summing: each has a count of the posts that reported it. */
 export const countedRollupMetrics = [
   'likes_count',

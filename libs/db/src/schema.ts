@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -57,10 +57,10 @@ export interface PostsTable {
   attributes_observed_at: Timestamp | null;
   first_seen_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
-  /** Characters (code points) of content_text; derived by Postgres. */
-  text_length: GeneratedAlways<number | null>;
-  /** The hashtags lower-cased, each once (in no particular order): what analytics group by. Derived by Postgres. */
-  hashtag_keys: GeneratedAlways<string[] | null>;
+  /** Characters (code points) of content_text, null when it is; written with it. */
+  text_length: number | null;
+  /** The hashtags lower-cased, each once: what analytics group by; null when hashtags is; written with it. */
+  hashtag_keys: string[] | null;
 }
 
 /** Every observation, partitioned by month of observed_at; one row per post and observed_at. */

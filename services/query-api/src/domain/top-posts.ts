@@ -1,4 +1,4 @@
-import { postMeasures } from '@postpulse/db';
+import { latestEngagementRate, postMeasures } from '@postpulse/db';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2 } from './math.js';
@@ -18,7 +18,7 @@ export type TopPostMetric = (typeof topPostMetrics)[number];
 const engagements = 'coalesce(likes_count, 0) + coalesce(comments_count, 0) + coalesce(shares_count, 0)';
 /** Each metric from a post's latest totals as stored, so ranking reads nothing else. */
 const orderValue: Record<TopPostMetric, ReturnType<typeof sql.raw>> = {
-  engagement_rate: sql.raw(`CASE WHEN impressions > 0 THEN (${engagements})::float8 / impressions END`),
+  engagement_rate: latestEngagementRate,
   likes_count: sql.raw('likes_count'),
   comments_count: sql.raw('comments_count'),
   shares_count: sql.raw('shares_count'),
@@ -72,8 +72,9 @@ export type PostCard = ReturnType<typeof postCard>;
 /**
  * The posts of the period ranked by the metric, highest first; posts without a value for the metric are
  * left out. Ties: newer publication first, then platform and platform post id, so the order never changes
- * between calls. The ranking is a top-N sort over the narrow latest totals (`l`); only the winners are
- * joined with `posts` for their id and text.
+ * between calls. The ranking reads the narrow latest totals (`l`), by engagement rate in the order of an
+ * index on it (NULLS LAST, as the index has them), else with a top-N sort; only the winners are joined
+ * with `posts` for their id and text.
  */
 export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: number) {
   const value = orderValue[metric];
@@ -87,7 +88,7 @@ export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: n
       SELECT platform, platform_post_id, published_at, impressions, reach, clicks, likes_count, comments_count,
         shares_count, ${value} AS v
       FROM l WHERE ${value} IS NOT NULL
-      ORDER BY v DESC, published_at DESC, platform, platform_post_id
+      ORDER BY v DESC NULLS LAST, published_at DESC, platform, platform_post_id
       LIMIT ${limit}
     ) t
     JOIN posts p
