@@ -12,7 +12,7 @@ import {
 } from './post-set.js';
 import type { TrendPeriod } from './trends.js';
 
-/** Which groupings of the period's measures (`s`) a response needs; all are computed in one pass. */
+/** Which groupings of the period's measures a response needs (see `groupsPart` for how they are read). */
 export interface GroupSets {
   /** The whole period. */
   total?: boolean;
