@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { preparingPool } from './prepared.js';
 import type { Database } from './schema.js';
 
 // bigint columns (counts, sums) come back as JS numbers; counts stay well below 2^53.
@@ -10,6 +11,11 @@ export interface DbSettings {
   maxConnections?: number;
   /** Shown in pg_stat_activity, so a slow query can be traced to its service. */
   applicationName: string;
+  /**
+   * Run statements with parameters as named prepared statements (`preparingPool`): for services that run
+   * the same few long statements on every request, like the query API.
+   */
+  prepareStatements?: boolean;
 }
 
 export function createDb(settings: DbSettings): Kysely<Database> {
@@ -29,5 +35,7 @@ export function createDb(settings: DbSettings): Kysely<Database> {
   // for idle clients and on a checked-out client between queries, would crash the process unheard.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: settings.prepareStatements ? preparingPool(pool) : pool }),
+  });
 }
