@@ -98,21 +98,41 @@ const sums = sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id
  */
 export const allPlatforms = 'all';
 
+/** The UTC day an instant falls in, as the instant it starts (`post_rollup_daily.day`). */
+export const utcDay = (expr: RawBuilder<unknown>) =>
+  sql`date_bin('1 day', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
+
+const addExcluded = (table: string) =>
+  sql.join(
+    rollupColumns.map((c) => sql`${sql.id(c)} = ${sql.id(table)}.${sql.id(c)} + excluded.${sql.id(c)}`),
+  );
+
 /**
- * Adds signed contributions to the rollup, to their platform's row and to the hour's `allPlatforms` row.
- * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per
- * key first and applied in key order, so concurrent writers take row locks in one order. Additions
- * commute, so writers never wait for each other's reads.
+ * The data-modifying CTEs that add signed contributions to the rollups: to their platform's row and to the
+ * `allPlatforms` row, of their UTC hour (`post_rollup_hourly`) and of their UTC day (`post_rollup_daily`).
+ * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per key
+ * first (`rollup_delta`) and applied in key order, hours before days, so concurrent writers take row locks in
+ * one order. Additions commute, so writers never wait for each other's reads.
  */
-export function addToRollup(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
-    SELECT tenant_id, coalesce(platform, ${allPlatforms}), hour, ${sums} FROM ${rows} AS d
-    GROUP BY GROUPING SETS ((tenant_id, platform, hour), (tenant_id, hour))
-    ORDER BY tenant_id, hour, 2
-    ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET
-      ${sql.join(rollupColumns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`))},
-      updated_at = now()`;
+    rollup_delta AS (
+      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, hour, ${sums} FROM ${rows} AS d
+      GROUP BY GROUPING SETS ((tenant_id, platform, hour), (tenant_id, hour))
+    ),
+    rollup_hourly AS (
+      INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
+      SELECT tenant_id, platform, hour, ${rollupIds} FROM rollup_delta
+      ORDER BY tenant_id, hour, platform
+      ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${addExcluded('r')}, updated_at = now()
+    ),
+    rollup_daily AS (
+      INSERT INTO post_rollup_daily AS r (tenant_id, platform, day, ${rollupIds})
+      SELECT tenant_id, platform, ${utcDay(sql`hour`)} AS day, ${sums} FROM rollup_delta
+      GROUP BY 1, 2, 3
+      ORDER BY tenant_id, day, platform
+      ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${addExcluded('r')}, updated_at = now()
+    )`;
 }
 
 /** Raises each tenant/platform's newest observation to those in `rows` (tenant_id, platform, observed_at). */
@@ -177,7 +197,7 @@ const previousColumns = sql.join(
  * the gained metrics and a boolean `counted`: rows not counted only serve as predecessors (the aggregator
  * passes each post's latest row as it was). Gains are keyed by the UTC hour of the observation and of its
  * predecessor (`-infinity` for a post's first), summed per key and applied in key order, like
- * `addToRollup`.
+ * `rollupWrites`.
  */
 export function addGains(observations: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
@@ -213,12 +233,12 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
     await sql`UPDATE post_metrics_latest l SET published_at = p.published_at FROM posts p
       WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
         AND l.published_at IS DISTINCT FROM p.published_at`.execute(trx);
-    await sql`TRUNCATE post_rollup_hourly, post_freshness`.execute(trx);
+    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_freshness`.execute(trx);
     await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
-    await sql`${addToRollup(sql`(
+    await sql`WITH ${rollupWrites(sql`(
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
-      FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)}`.execute(trx);
-    await sql`ANALYZE post_metrics_latest, post_rollup_hourly`.execute(trx);
+      FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(trx);
+    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily`.execute(trx);
   });
 }
 

@@ -121,6 +121,9 @@ export interface PostRollupHourlyTable {
   updated_at: Generated<Timestamp>;
 }
 
+/** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
+export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
+
 /** What observations gained, per tenant, platform, UTC hour of observation and of the previous one. */
 export interface PostGainsHourlyTable {
   tenant_id: string;
@@ -236,6 +239,7 @@ export interface Database {
   post_metric_snapshots: PostMetricSnapshotsTable;
   post_metrics_latest: PostMetricsLatestTable;
   post_rollup_hourly: PostRollupHourlyTable;
+  post_rollup_daily: PostRollupDailyTable;
   post_gains_hourly: PostGainsHourlyTable;
   post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;

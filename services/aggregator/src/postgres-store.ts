@@ -1,7 +1,6 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
   addGains,
-  addToRollup,
   type Database,
   ensureMonthlyPartitions,
   gainedMetrics,
@@ -10,6 +9,7 @@ import {
   postId,
   raiseFreshness,
   rollupContribution,
+  rollupWrites,
   utcHour,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -322,19 +322,17 @@ export class PostgresStore {
         WHERE ${newerObservation} OR l.published_at IS DISTINCT FROM excluded.published_at
         RETURNING l.*
       ),
-      -- The dashboard's hourly rollup follows every latest row this statement changed: the row as it was
-      -- leaves its hour, the row as it is joins its hour. In the same statement as the change itself, so a
+      -- The dashboard's rollups follow every latest row this statement changed: the row as it was leaves
+      -- its hour and day, the row as it is joins its hour and day. In the same statement as the change itself, so a
       -- redelivered batch (which changes no latest row) adds nothing.
-      rollup AS (
-        ${addToRollup(sql`(
+      ${rollupWrites(sql`(
           SELECT n.tenant_id, n.platform, ${utcHour(sql`n.published_at`)} AS hour, ${rollupContribution('n')}
           FROM latest n WHERE n.published_at IS NOT NULL
           UNION ALL
           SELECT o.tenant_id, o.platform, ${utcHour(sql`o.published_at`)} AS hour, ${rollupContribution('o', -1)}
           FROM before o JOIN latest n USING (tenant_id, platform, platform_post_id)
           WHERE o.published_at IS NOT NULL
-        )`)}
-      ),
+        )`)},
       -- What each observation that advanced a post's totals gained over the one before it: the latest row as
       -- it was, or an earlier observation of this batch. The same guard as the latest rows, so a redelivered
       -- batch adds nothing; an observation older than the latest row arrives too late to be counted.

@@ -173,8 +173,8 @@ it('loses and doubles nothing when the aggregator is SIGKILLed again and again m
     n: TENANTS.length * POSTS_PER_TENANT,
     described: TENANTS.length * POSTS_PER_TENANT,
   });
-  // The dashboard's rollup survived the kills too: its platform rows, and its rows summed over the
-  // platforms, each add up to the latest totals, all posts counted.
+  // The dashboard's rollups survived the kills too: their platform rows, and their rows summed over the
+  // platforms, hourly and daily, each add up to the latest totals, all posts counted.
   const rollup = await sql<{ all: boolean; s: string; n: number }>`
       SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
       FROM post_rollup_hourly GROUP BY 1 ORDER BY 1`.execute(pg);
@@ -183,6 +183,10 @@ it('loses and doubles nothing when the aggregator is SIGKILLed again and again m
     { all: false, ...sums },
     { all: true, ...sums },
   ]);
+  const daily = await sql<{ all: boolean; s: string; n: number }>`
+      SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
+      FROM post_rollup_daily GROUP BY 1 ORDER BY 1`.execute(pg);
+  expect(daily.rows).toEqual(rollup.rows);
 
   // ClickHouse: the micro-batch that was in flight at the last commit may still be landing; wait for it.
   await waitUntil(

@@ -49,6 +49,23 @@ async function allPlatformMismatches(tenant: string) {
   return rows;
 }
 
+/** Daily rows (of a platform or summed over them) that differ from the sum of their UTC day's hourly rows. */
+async function dailyMismatches(tenant: string) {
+  const { rows } = await sql<{ day: Date; platform: string }>`
+    WITH h AS (
+      SELECT platform, date_trunc('day', hour AT TIME ZONE 'UTC') AS day, sum(posts) AS posts,
+        sum(likes_count) AS likes_count, sum(likes_count_n) AS likes_count_n, sum(er_den) AS er_den, sum(e2) AS e2
+      FROM post_rollup_hourly WHERE tenant_id = ${tenant} GROUP BY 1, 2
+    ), d AS (
+      SELECT platform, day AT TIME ZONE 'UTC' AS day, posts, likes_count, likes_count_n, er_den, e2
+      FROM post_rollup_daily WHERE tenant_id = ${tenant}
+    )
+    SELECT day, platform FROM h FULL JOIN d USING (platform, day)
+    WHERE (h.posts, h.likes_count, h.likes_count_n, h.er_den, h.e2)
+      IS DISTINCT FROM (d.posts, d.likes_count, d.likes_count_n, d.er_den, d.e2)`.execute(t.db);
+  return rows;
+}
+
 async function gains(tenant: string) {
   const { rows } = await sql<{
     hour: Date;
@@ -155,6 +172,16 @@ describe('hourly rollup kept by the write statement', () => {
       ['2026-04-03T06:00:00.000Z', '2026-04-03T00:00:00.000Z', 1, 4],
       ['2026-04-03T07:00:00.000Z', '2026-04-03T06:00:00.000Z', 1, 2],
     ]);
+    // Moved to the next UTC day, the post leaves its day's row too.
+    await store.writePostSnapshots([at('2026-04-03T08:00:00Z', 11, '2026-04-03T00:30:00Z')]);
+    const { rows: days } = await sql<{ day: Date; posts: number; likes_count: number }>`
+      SELECT day, posts, likes_count FROM post_rollup_daily
+      WHERE tenant_id = ${tenant} AND platform <> 'all' ORDER BY day`.execute(t.db);
+    expect(days.map((r) => [new Date(r.day).toISOString(), r.posts, r.likes_count])).toEqual([
+      ['2026-04-02T00:00:00.000Z', 0, 0],
+      ['2026-04-03T00:00:00.000Z', 1, 11],
+    ]);
+    expect(await dailyMismatches(tenant)).toEqual([]);
   });
 
   it('keeps each observation’s gain over the one before it, within a batch too, equal to a rebuild from the history', async () => {
@@ -204,7 +231,8 @@ describe('hourly rollup kept by the write statement', () => {
       ...post(
         tenant,
         `c${i}`,
-        `2026-04-05T${String(10 + (i % 3)).padStart(2, '0')}:${String(i).padStart(2, '0')}:00Z`,
+        // Hours 22 and 23 of one UTC day and hour 0 of the next: daily rows of two days.
+        new Date(Date.UTC(2026, 3, 5, 22 + (i % 3), i)).toISOString(),
         new Date(Date.UTC(2026, 3, 6, round, writer)).toISOString(),
         {
           likes_count: round * 100 + writer * 10 + i,
@@ -229,6 +257,7 @@ describe('hourly rollup kept by the write statement', () => {
     await store.writePostSnapshots(ids.map((i) => at(i, 3, 1)));
     const kept = await rollup(tenant);
     expect(await allPlatformMismatches(tenant)).toEqual([]);
+    expect(await dailyMismatches(tenant)).toEqual([]);
     await rebuildPostAnalytics(t.db);
     expect(await rollup(tenant)).toEqual(kept);
     expect(kept.reduce((s, r) => s + r.posts, 0)).toBe(20);

@@ -32,22 +32,29 @@ export interface Groups {
 const truncUnit: Record<TrendPeriod, string> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /**
- * The groupings a response needs, in one part: one SELECT with GROUPING SETS over `s` (or `sp`, the
- * previous period) for the total and periods, and one over `pl` for the platforms; each row says
- * in `g` which set it belongs to, and groups without posts (rollup hours whose posts moved away) are left
- * out.
+ * The groupings a response needs, in one part: a SELECT per grouping, each row saying in `g` which one it
+ * belongs to. The total sums `t` (or `sp`, the previous period), the platforms `pl`, both whole UTC days
+ * where they can; the periods group `s` by local calendar fields. Periods and platforms without posts
+ * (rollup rows whose posts moved away) are left out.
  */
-export function groupsPart(ctx: DomainContext, want: GroupSets, source: 's' | 'sp' = 's'): Part {
-  const { platforms, ...summed } = want;
+export function groupsPart(ctx: DomainContext, want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
   const selects: RawBuilder<unknown>[] = [];
   const reads: Cte[] = [];
-  if (summed.total || summed.period) {
-    selects.push(groupingSelect(ctx, summed, source));
-    reads.push(source);
+  if (want.total) {
+    selects.push(sql`SELECT 'total' AS g, NULL::text AS platform, NULL::date AS bucket, 0 AS ord, ${aggregateColumns}
+      FROM ${sql.table(totalOf)}`);
+    reads.push(totalOf);
   }
-  if (platforms) {
-    selects.push(groupingSelect(ctx, { platforms: true }, 'pl'));
+  if (want.platforms) {
+    selects.push(sql`SELECT 'platform' AS g, platform, NULL::date AS bucket, 0 AS ord, ${aggregateColumns}
+      FROM pl GROUP BY platform HAVING sum(posts) > 0`);
     reads.push('pl');
+  }
+  if (want.period) {
+    const bucket = sql`, date_trunc(${truncUnit[want.period]}, lt)::date AS bucket`;
+    selects.push(sql`SELECT 'period' AS g, NULL::text AS platform, bucket, 0 AS ord, ${aggregateColumns}
+      FROM ${localRows(ctx, 's', bucket)} x GROUP BY bucket HAVING sum(posts) > 0`);
+    reads.push('s');
   }
   return part(reads, sql.join(selects, sql` UNION ALL `));
 }
@@ -61,42 +68,6 @@ function localRows(ctx: DomainContext, source: Cte, fields: RawBuilder<unknown>)
     SELECT s.*${fields}
     FROM (SELECT s.*, s.at AT TIME ZONE ${ctx.timezone} AS lt FROM ${sql.table(source)} s OFFSET 0) s
   )`;
-}
-
-function groupingSelect(ctx: DomainContext, want: GroupSets, source: Cte): RawBuilder<unknown> {
-  const local = sql`lt`;
-  const dims: { name: 'platform' | 'period'; columns: string[]; exprs?: RawBuilder<unknown> }[] = [];
-  if (want.platforms) dims.push({ name: 'platform', columns: ['platform'] });
-  if (want.period) {
-    const bucket = sql`date_trunc(${truncUnit[want.period]}, ${local})::date`;
-    dims.push({ name: 'period', columns: ['bucket'], exprs: sql`${bucket} AS bucket` });
-  }
-  const all = ['platform', 'bucket'];
-  const grouped = new Set(dims.flatMap((d) => d.columns));
-  const select = sql.join(all.map((c) => (grouped.has(c) ? sql.ref(c) : sql`NULL AS ${sql.ref(c)}`)));
-  const sets = [
-    ...(want.total ? [sql`()`] : []),
-    ...dims.map((d) => sql`(${sql.join(d.columns.map((c) => sql.ref(c)))})`),
-  ];
-  const label = dims.length
-    ? sql`CASE ${sql.join(
-        dims.map((d) => sql`WHEN GROUPING(${sql.ref(d.columns[0] ?? '')}) = 0 THEN ${d.name}`),
-        sql` `,
-      )} ELSE 'total' END`
-    : sql`'total'`;
-  const isTotal = dims.length
-    ? sql.join(
-        dims.map((d) => sql`GROUPING(${sql.ref(d.columns[0] ?? '')}) = 1`),
-        sql` AND `,
-      )
-    : sql`true`;
-  const exprs = dims.flatMap((d) => (d.exprs ? [sql`, ${d.exprs}`] : []));
-  const rows = exprs.length ? localRows(ctx, source, sql.join(exprs, sql``)) : sql.table(source);
-  return sql`
-    SELECT ${label} AS g, ${select}, 0 AS ord, ${aggregateColumns}
-    FROM ${rows} x
-    GROUP BY GROUPING SETS (${sql.join(sets)})
-    HAVING (${isTotal}) OR sum(posts) > 0`;
 }
 
 type GroupRow = AggregateRow & {

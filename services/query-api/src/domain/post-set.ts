@@ -47,16 +47,41 @@ function contentRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
     ) c`;
 }
 
-/** Rollup rows of the period: per platform, or summed over the platforms (one per hour). */
-function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
-  const platform = f.platform
+const platformCondition = (f: PostFilter, perPlatform: boolean) =>
+  f.platform
     ? sql`AND r.platform = ${f.platform}`
     : perPlatform
       ? sql`AND r.platform <> ${allPlatforms}`
       : sql`AND r.platform = ${allPlatforms}`;
-  return sql`SELECT r.platform, r.hour AS at, ${sql.join(rollupColumns.map((c) => sql.ref(`r.${c}`)))}
+
+const rollupIds = (alias: string) => sql.join(rollupColumns.map((c) => sql.ref(`${alias}.${c}`)));
+
+/** Hourly rollup rows of the period: per platform, or summed over the platforms (one per hour). */
+function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
+  return sql`SELECT r.platform, r.hour AS at, ${rollupIds('r')}
     FROM post_rollup_hourly r
-    WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platform}`;
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platformCondition(f, perPlatform)}`;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Rollup rows that sum to the period's totals without splitting it: the daily rows of the UTC days wholly
+ * inside it, and the hourly rows of the hours before the first and after the last of them. A month is
+ * about thirty daily rows and two partial days of hours, instead of 720 hourly rows.
+ */
+function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
+  let firstDay = new Date(Math.ceil(f.from.getTime() / DAY_MS) * DAY_MS);
+  let endDay = new Date(Math.floor(f.to.getTime() / DAY_MS) * DAY_MS);
+  // No whole UTC day inside: all of it is hours.
+  if (endDay <= firstDay) firstDay = endDay = f.to;
+  const platform = platformCondition(f, perPlatform);
+  return sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay} ${platform}
+    UNION ALL
+    SELECT r.platform, ${rollupIds('r')} FROM post_rollup_hourly r
+    WHERE r.tenant_id = ${ctx.tenantId}
+      AND ((r.hour >= ${f.from} AND r.hour < ${firstDay}) OR (r.hour >= ${endDay} AND r.hour < ${f.to})) ${platform}`;
 }
 
 /**
@@ -64,11 +89,12 @@ function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): Ra
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
  * - `p`: one row per post with what content analysis reads (`contentRows`);
- * - `s`: rows to sum for totals, rates, days and weekday × hour cells, shaped like `m`: the hourly rollup
- *   rows (`post_rollup_hourly`) summed over the platforms when every UTC hour is one local hour of the
- *   zone, else `m` itself;
- * - `pl`: the same per platform (for per-platform figures);
- * - `sp`: the same as `s` for the `previous` period.
+ * - `s`: rows to sum for local days, weeks, months and weekday × hour cells, shaped like `m`: the hourly
+ *   rollup rows (`post_rollup_hourly`) summed over the platforms (or of the filtered one) when every UTC
+ *   hour is one local hour of the zone, else `m` itself;
+ * - `t`: rows to sum for the period's totals: daily and hourly rollup rows (`periodRollupRows`), else `m`;
+ * - `pl`: the same as `t` per platform (for per-platform figures);
+ * - `sp`: the same as `t` for the `previous` period.
  * Only the CTEs in `reads` and those they are built from are written into the statement: planning unused
  * ones costs milliseconds. The tenant condition is here, once, for every analytics query.
  */
@@ -80,22 +106,25 @@ export function postSetCtes(
 ): RawBuilder<unknown> {
   // Hourly rollup rows cut local days and hours exactly only where every UTC hour is one local hour.
   const rollup = hourlyRollupFits(ctx.timezone);
-  const needM = (reads.has('s') || reads.has('pl')) && !rollup;
+  const needM = (reads.has('s') || reads.has('t') || reads.has('pl')) && !rollup;
   const ctes: RawBuilder<unknown>[] = [];
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
   if (reads.has('p')) ctes.push(sql`p AS MATERIALIZED (${contentRows(ctx, f)})`);
   if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
-  if (reads.has('pl')) ctes.push(sql`pl AS (${rollup ? rollupRows(ctx, f, true) : sql`SELECT * FROM m`})`);
+  if (reads.has('t'))
+    ctes.push(sql`t AS (${rollup ? periodRollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
+  if (reads.has('pl'))
+    ctes.push(sql`pl AS (${rollup ? periodRollupRows(ctx, f, true) : sql`SELECT * FROM m`})`);
   if (reads.has('sp')) {
     if (!previous) throw new Error('a part reads the previous period, but none was given');
-    ctes.push(sql`sp AS (${rollup ? rollupRows(ctx, previous, false) : postRows(ctx, previous)})`);
+    ctes.push(sql`sp AS (${rollup ? periodRollupRows(ctx, previous, false) : postRows(ctx, previous)})`);
   }
   return sql.join(ctes);
 }
 
 /** The CTEs of `postSetCtes` a part may read; `none` for parts that read tables of their own. */
-export type Cte = 'l' | 'p' | 's' | 'pl' | 'sp' | 'none';
+export type Cte = 'l' | 'p' | 's' | 't' | 'pl' | 'sp' | 'none';
 
 /** One SELECT of an analytics statement and the CTEs it reads. */
 export interface Part {
@@ -112,7 +141,7 @@ export const part = (reads: Cte | readonly Cte[], query: RawBuilder<unknown>): P
 const reported = (m: string, as: string) =>
   sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint AS ${sql.id(as)}`;
 
-/** Sums over rows shaped like rollup rows (`s`, `pl`, `sp`, `m`); bigint sums come back as numbers. */
+/** Sums over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`); bigint sums come back as numbers. */
 export const aggregateColumns = sql`
   coalesce(sum(posts), 0)::int AS posts,
   ${reported('likes_count', 'likes')}, ${reported('comments_count', 'comments')},
