@@ -5,8 +5,14 @@ import { changePct, percent, ratioConfidenceInterval, round2 } from '../src/doma
 import { parsePostRef } from '../src/domain/post-detail.js';
 import { emptyAggregate } from '../src/domain/post-set.js';
 import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
-import { localDate, previousRange, resolveRange, startOfLocalDay } from '../src/domain/time.js';
-import { periodStart, periodStarts } from '../src/domain/trends.js';
+import {
+  localDate,
+  periodStart,
+  periodStarts,
+  previousRange,
+  resolveRange,
+  startOfLocalDay,
+} from '../src/domain/time.js';
 import { InvalidParameterError } from '../src/errors.js';
 
 describe('math', () => {

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import {
+  type AggregateField,
   type AggregateRow,
   aggregateColumns,
   type Cte,
@@ -10,7 +11,7 @@ import {
   part,
   queryParts,
 } from './post-set.js';
-import type { TrendPeriod } from './trends.js';
+import type { PeriodBounds } from './time.js';
 
 /** Which groupings of the period's measures a response needs (see `groupsPart` for how they are read). */
 export interface GroupSets {
@@ -18,8 +19,10 @@ export interface GroupSets {
   total?: boolean;
   /** Per platform. */
   platforms?: boolean;
-  /** Per local day, week (from Monday) or month of publication. */
-  period?: TrendPeriod | undefined;
+  /** Per local day, week (from Monday) or month of publication (`periodBounds`). */
+  periods?: PeriodBounds | undefined;
+  /** What to sum per period; the other fields of a period's row are null. Default: every field. */
+  periodFields?: readonly AggregateField[] | undefined;
 }
 
 export interface Groups {
@@ -29,31 +32,31 @@ export interface Groups {
   periods: Map<string, AggregateRow>;
 }
 
-const truncUnit: Record<TrendPeriod, string> = { daily: 'day', weekly: 'week', monthly: 'month' };
-
 /**
  * The groupings a response needs, in one part: a SELECT per grouping, each row saying in `g` which one it
  * belongs to. The total sums `t` (or `sp`, the previous period), the platforms `pl`, both whole UTC days
- * where they can; the periods group `s` by local calendar fields. Periods and platforms without posts
+ * where they can; the periods group `s` by the period bounds, computed in the zone beforehand. Periods and platforms without posts
  * (rollup rows whose posts moved away) are left out.
  */
-export function groupsPart(ctx: DomainContext, want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
+export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
   const selects: RawBuilder<unknown>[] = [];
   const reads: Cte[] = [];
   if (want.total) {
-    selects.push(sql`SELECT 'total' AS g, NULL::text AS platform, NULL::date AS bucket, 0 AS ord, ${aggregateColumns}
+    selects.push(sql`SELECT 'total' AS g, NULL::text AS platform, NULL::text AS bucket, 0 AS ord, ${aggregateColumns()}
       FROM ${sql.table(totalOf)}`);
     reads.push(totalOf);
   }
   if (want.platforms) {
-    selects.push(sql`SELECT 'platform' AS g, platform, NULL::date AS bucket, 0 AS ord, ${aggregateColumns}
+    selects.push(sql`SELECT 'platform' AS g, platform, NULL::text AS bucket, 0 AS ord, ${aggregateColumns()}
       FROM pl GROUP BY platform HAVING sum(posts) > 0`);
     reads.push('pl');
   }
-  if (want.period) {
-    const bucket = sql`, date_trunc(${truncUnit[want.period]}, lt)::date AS bucket`;
-    selects.push(sql`SELECT 'period' AS g, NULL::text AS platform, bucket, 0 AS ord, ${aggregateColumns}
-      FROM ${localRows(ctx, 's', bucket)} x GROUP BY bucket HAVING sum(posts) > 0`);
+  if (want.periods) {
+    const { starts, bounds } = want.periods;
+    selects.push(sql`SELECT 'period' AS g, NULL::text AS platform, (${starts}::text[])[i] AS bucket, 0 AS ord,
+        ${aggregateColumns(want.periodFields)}
+      FROM (SELECT s.*, width_bucket(s.at, ${bounds}::timestamptz[]) AS i FROM s) x
+      GROUP BY i HAVING sum(posts) > 0`);
     reads.push('s');
   }
   return part(reads, sql.join(selects, sql` UNION ALL `));
@@ -96,7 +99,7 @@ export async function measureGroups(
   filter: PostFilter,
   want: GroupSets,
 ): Promise<Groups> {
-  const { groups } = await queryParts(ctx, filter, { groups: groupsPart(ctx, want) });
+  const { groups } = await queryParts(ctx, filter, { groups: groupsPart(want) });
   return groupsFrom(groups);
 }
 

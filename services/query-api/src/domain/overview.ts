@@ -14,9 +14,9 @@ import {
   summaryChange,
   summaryOf,
 } from './post-set.js';
-import { type DateRange, previousRange } from './time.js';
+import { type DateRange, periodBounds, previousRange } from './time.js';
 import { postCard, topPostsPart } from './top-posts.js';
-import { trends } from './trends.js';
+import { publishedFields, trends } from './trends.js';
 
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
@@ -79,9 +79,14 @@ export async function overview(
     ctx,
     filter,
     {
-      groups: groupsPart(ctx, { total: true, platforms: true, period: 'daily' }),
+      groups: groupsPart({
+        total: true,
+        platforms: true,
+        periods: periodBounds(input.range, 'daily'),
+        periodFields: publishedFields.engagement_rate,
+      }),
       cells: cellsPart(ctx),
-      previous: groupsPart(ctx, { total: true }, 'sp'),
+      previous: groupsPart({ total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),
       prevGrowth: followerGrowthPart(ctx, prevFilter),

@@ -141,15 +141,59 @@ export const part = (reads: Cte | readonly Cte[], query: RawBuilder<unknown>): P
 const reported = (m: string, as: string) =>
   sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint AS ${sql.id(as)}`;
 
-/** Sums over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`); bigint sums come back as numbers. */
-export const aggregateColumns = sql`
-  coalesce(sum(posts), 0)::int AS posts,
-  ${reported('likes_count', 'likes')}, ${reported('comments_count', 'comments')},
-  ${reported('shares_count', 'shares')}, ${reported('impressions', 'impressions')},
-  ${reported('reach', 'reach')}, ${reported('clicks', 'clicks')}, ${reported('engagements', 'engagements')},
-  sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den,
-  sum(ctr_num)::bigint AS ctr_num, sum(ctr_den)::bigint AS ctr_den,
-  coalesce(sum(k), 0)::int AS k, sum(e2)::float8 AS e2, sum(n2)::float8 AS n2, sum(en)::float8 AS en`;
+/** Each field of `AggregateRow` as a sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`). */
+const aggregateSums: Record<keyof AggregateRow, RawBuilder<unknown>> = {
+  posts: sql`coalesce(sum(posts), 0)::int AS posts`,
+  likes: reported('likes_count', 'likes'),
+  comments: reported('comments_count', 'comments'),
+  shares: reported('shares_count', 'shares'),
+  impressions: reported('impressions', 'impressions'),
+  reach: reported('reach', 'reach'),
+  clicks: reported('clicks', 'clicks'),
+  engagements: reported('engagements', 'engagements'),
+  er_num: sql`sum(er_num)::bigint AS er_num`,
+  er_den: sql`sum(er_den)::bigint AS er_den`,
+  ctr_num: sql`sum(ctr_num)::bigint AS ctr_num`,
+  ctr_den: sql`sum(ctr_den)::bigint AS ctr_den`,
+  k: sql`coalesce(sum(k), 0)::int AS k`,
+  e2: sql`sum(e2)::float8 AS e2`,
+  n2: sql`sum(n2)::float8 AS n2`,
+  en: sql`sum(en)::float8 AS en`,
+};
+
+export type AggregateField = keyof AggregateRow;
+
+const aggregateTypes: Record<AggregateField, string> = {
+  posts: 'int',
+  likes: 'bigint',
+  comments: 'bigint',
+  shares: 'bigint',
+  impressions: 'bigint',
+  reach: 'bigint',
+  clicks: 'bigint',
+  engagements: 'bigint',
+  er_num: 'bigint',
+  er_den: 'bigint',
+  ctr_num: 'bigint',
+  ctr_den: 'bigint',
+  k: 'int',
+  e2: 'float8',
+  n2: 'float8',
+  en: 'float8',
+};
+
+/**
+ * Every field of `AggregateRow`, in one order (so SELECTs of them can be UNIONed): the sums of `fields`
+ * (all by default), NULL for the others. bigint sums come back as numbers.
+ */
+export const aggregateColumns = (fields?: readonly AggregateField[]) =>
+  sql.join(
+    (Object.keys(aggregateTypes) as AggregateField[]).map((f) =>
+      !fields || fields.includes(f)
+        ? aggregateSums[f]
+        : sql`NULL::${sql.raw(aggregateTypes[f])} AS ${sql.id(f)}`,
+    ),
+  );
 
 export interface AggregateRow {
   posts: number;

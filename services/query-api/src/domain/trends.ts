@@ -3,11 +3,9 @@ import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { measureGroups } from './groups.js';
 import { percent, round2 } from './math.js';
-import { type AggregateRow, emptyAggregate, type PostFilter } from './post-set.js';
-import { addDays, type DateRange, startOfLocalDay } from './time.js';
+import { type AggregateField, type AggregateRow, emptyAggregate, type PostFilter } from './post-set.js';
+import { type DateRange, periodBounds, type TrendPeriod } from './time.js';
 
-export const trendPeriods = ['daily', 'weekly', 'monthly'] as const;
-export type TrendPeriod = (typeof trendPeriods)[number];
 export const trendMetrics = [
   'engagement_rate',
   'click_through_rate',
@@ -31,28 +29,19 @@ export const basisDescriptions: Record<TrendBasis, string> = {
     'Each value is what was gained in the period: per post, the increase of its lifetime totals from the last observation before the period to the last one in it (from the snapshot history), summed over posts; `posts` counts the posts observed in the period. Rates divide what was gained over the observations that gained impressions. An observation that reaches us after a newer one of the same post is not counted (its gain lands in the newer one).',
 };
 
-/** The first day of the period containing a `YYYY-MM-DD` date: itself, its Monday, or the 1st. */
-export function periodStart(date: string, period: TrendPeriod): string {
-  if (period === 'daily') return date;
-  if (period === 'monthly') return `${date.slice(0, 8)}01`;
-  const dow = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday = 0
-  return addDays(date, -dow);
-}
-
-export function periodStarts(range: DateRange, period: TrendPeriod): string[] {
-  const out: string[] = [];
-  let d = periodStart(range.start_date, period);
-  while (d <= range.end_date) {
-    out.push(d);
-    d = period === 'daily' ? addDays(d, 1) : period === 'weekly' ? addDays(d, 7) : nextMonth(d);
-  }
-  return out;
-}
-
-function nextMonth(date: string): string {
-  const [y, m] = date.split('-').map(Number);
-  return new Date(Date.UTC(y ?? 0, m ?? 1, 1)).toISOString().slice(0, 10);
-}
+/** What `publishedValue` reads of a period's sums. */
+export const publishedFields: Record<TrendMetric, readonly AggregateField[]> = {
+  engagement_rate: ['posts', 'er_num', 'er_den'],
+  click_through_rate: ['posts', 'ctr_num', 'ctr_den'],
+  total_engagement: ['posts', 'engagements'],
+  likes_count: ['posts', 'likes'],
+  comments_count: ['posts', 'comments'],
+  shares_count: ['posts', 'shares'],
+  impressions: ['posts', 'impressions'],
+  reach: ['posts', 'reach'],
+  clicks: ['posts', 'clicks'],
+  posts: ['posts'],
+};
 
 function publishedValue(metric: TrendMetric, a: AggregateRow): number | null {
   switch (metric) {
@@ -125,8 +114,7 @@ export async function activityBuckets(
   period: TrendPeriod,
   metric: TrendMetric,
 ): Promise<Map<string, ActivityBucket>> {
-  const starts = periodStarts(range, period);
-  const bounds = starts.map((d, i) => (i === 0 ? filter.from : startOfLocalDay(d, range.timezone)));
+  const { starts, bounds } = periodBounds(range, period);
   const columns = activityColumns[metric];
   const platform = filter.platform ? sql`AND platform = ${filter.platform}` : sql``;
   // query-api: activity per period (gains from snapshot deltas)
@@ -192,11 +180,17 @@ export async function trends(
     published?: Map<string, AggregateRow> | undefined;
   },
 ) {
-  const starts = periodStarts(input.range, input.period);
+  const { starts } = periodBounds(input.range, input.period);
   let points: { period_start: string; value: number | null; posts: number }[];
   if (input.basis === 'published') {
     const buckets =
-      input.published ?? (await measureGroups(ctx, input.filter, { period: input.period })).periods;
+      input.published ??
+      (
+        await measureGroups(ctx, input.filter, {
+          periods: periodBounds(input.range, input.period),
+          periodFields: publishedFields[input.metric],
+        })
+      ).periods;
     points = starts.map((s) => {
       const a = buckets.get(s) ?? emptyAggregate;
       return { period_start: s, value: round2(publishedValue(input.metric, a)), posts: a.posts };

@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../../context.js';
 import { rangeFilter } from '../../domain/post-set.js';
-import { resolveRange } from '../../domain/time.js';
-import { basisDescriptions, trendBases, trendMetrics, trendPeriods, trends } from '../../domain/trends.js';
+import { resolveRange, trendPeriods } from '../../domain/time.js';
+import { basisDescriptions, trendBases, trendMetrics, trends } from '../../domain/trends.js';
 import { commonErrorResponses } from '../../errors.js';
 import { requireScope } from '../../middleware/auth.js';
 import { type App, domainContext, security } from '../shared.js';
