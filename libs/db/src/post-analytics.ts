@@ -218,21 +218,34 @@ export function addGains(observations: RawBuilder<unknown>): RawBuilder<unknown>
       ${sql.join(gainColumns.map((c) => sql`${sql.id(c)} = g.${sql.id(c)} + excluded.${sql.id(c)}`))}`;
 }
 
+/**
+ * What the latest rows copy from their post, so reads of a period's posts need not join `posts`: the
+ * publication time (which finds them) and what content analysis groups by.
+ */
+export const latestPostColumns = ['published_at', 'content_type', 'text_length', 'hashtag_keys'] as const;
+
+/** The copied columns of row alias `t` as one row value, to compare a latest row with its post. */
+export const latestPostRow = (t: string) =>
+  sql`ROW(${sql.join(latestPostColumns.map((c) => sql.ref(`${t}.${c}`)))})`;
+
 /** Runs `fn` in the caller's transaction (a migration's) or in a new one. */
 const inTransaction = <DB>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<void>) =>
   db.isTransaction ? fn(db) : db.transaction().execute(fn);
 
 /**
- * Rebuilds every analytics table from `posts` and `post_metrics_latest`: for the migration that
- * introduced them, for data written straight into those tables (the query benchmark's seed), and to repair
- * a rollup after anything wrote around the aggregator. Rows are written in key order, so a tenant's
+ * Rebuilds every analytics table from `posts` and `post_metrics_latest` (and the latest rows' copies of
+ * their post's columns, `latestPostColumns`): for the newest migration that changed them, for data
+ * written straight into those tables (the query benchmark's seed), and to repair a rollup after anything
+ * wrote around the aggregator. Rows are written in key order, so a tenant's
  * consecutive hours share pages.
  */
 export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
   await inTransaction(db, async (trx) => {
-    await sql`UPDATE post_metrics_latest l SET published_at = p.published_at FROM posts p
+    await sql`UPDATE post_metrics_latest l SET ${sql.join(
+      latestPostColumns.map((c) => sql`${sql.id(c)} = p.${sql.id(c)}`),
+    )} FROM posts p
       WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
-        AND l.published_at IS DISTINCT FROM p.published_at`.execute(trx);
+        AND (${latestPostRow('l')}) IS DISTINCT FROM (${latestPostRow('p')})`.execute(trx);
     await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_freshness`.execute(trx);
     await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
     await sql`WITH ${rollupWrites(sql`(

@@ -84,6 +84,10 @@ export interface PostMetricsLatestTable extends PostMetricColumns {
   account_id: string;
   /** Copied from `posts` by the aggregator so a period's posts are found without touching their text. */
   published_at: Generated<Timestamp | null>;
+  /** Copied from `posts` by the aggregator, for content analysis. */
+  content_type: Generated<string | null>;
+  text_length: Generated<number | null>;
+  hashtag_keys: Generated<string[] | null>;
   updated_at: Generated<Timestamp>;
 }
 

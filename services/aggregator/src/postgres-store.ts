@@ -4,6 +4,8 @@ import {
   type Database,
   ensureMonthlyPartitions,
   gainedMetrics,
+  latestPostColumns,
+  latestPostRow,
   type MonthlyPartitionedTable,
   monthKey,
   postId,
@@ -188,6 +190,7 @@ export class PostgresStore {
     }
     const history = pickPerKey(events, (e) => `${postKey(e)}\u0000${observedMs(e)}`, never);
     const metricIds = sql.join(postMetricNames.map((m) => sql.id(m)));
+    const latestPostIds = sql.join(latestPostColumns.map((c) => sql.id(c)));
     const gainedIds = sql.join(gainedMetrics.map((m) => sql.id(m)));
     const keys = posts.map((p) => p.event);
     const { rows } = await this.db.transaction().execute(async (trx) => {
@@ -271,7 +274,7 @@ export class PostgresStore {
         WHERE excluded.attributes_observed_at IS NOT NULL
           AND p.attributes_observed_at IS DISTINCT FROM excluded.attributes_observed_at
         RETURNING p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
-          p.hashtags, p.text_length
+          p.hashtags, p.text_length, p.hashtag_keys
       ),
       snapshots_in AS (
         SELECT * FROM unnest(
@@ -291,10 +294,11 @@ export class PostgresStore {
         SELECT * FROM snapshots_in
         ON CONFLICT DO NOTHING
       ),
-      -- Each batch post's publication time once this statement is done: what the posts upsert wrote, else
-      -- what the row already held.
+      -- Each batch post's columns that the latest rows copy (latestPostColumns) once this statement is done:
+      -- what the posts upsert wrote, else what the row already held.
       pub AS (
-        SELECT k.tenant_id, k.platform, k.platform_post_id, coalesce(u.published_at, p.published_at) AS published_at
+        SELECT k.tenant_id, k.platform, k.platform_post_id,
+          ${sql.join(latestPostColumns.map((c) => sql`coalesce(u.${sql.id(c)}, p.${sql.id(c)}) AS ${sql.id(c)}`))}
         FROM (SELECT DISTINCT tenant_id, platform, platform_post_id FROM snapshots_in) k
         LEFT JOIN upserted u USING (tenant_id, platform, platform_post_id)
         LEFT JOIN posts p USING (tenant_id, platform, platform_post_id)
@@ -303,11 +307,13 @@ export class PostgresStore {
       before AS (
         SELECT l.* FROM post_metrics_latest l JOIN pub USING (tenant_id, platform, platform_post_id)
       ),
-      -- Only a strictly newer observation replaces the latest totals; the publication time follows posts.
+      -- Only a strictly newer observation replaces the latest totals; the copies of the post's columns
+      -- (publication time, content) follow posts.
       latest AS (
         INSERT INTO post_metrics_latest AS l (tenant_id, platform, platform_post_id, observed_at, event_id,
-          account_id, ${metricIds}, published_at)
-        SELECT DISTINCT ON (s.tenant_id, s.platform, s.platform_post_id) s.*, pub.published_at
+          account_id, ${metricIds}, ${latestPostIds})
+        SELECT DISTINCT ON (s.tenant_id, s.platform, s.platform_post_id) s.*,
+          ${sql.join(latestPostColumns.map((c) => sql.ref(`pub.${c}`)))}
         FROM snapshots_in s JOIN pub USING (tenant_id, platform, platform_post_id)
         ORDER BY s.tenant_id, s.platform, s.platform_post_id, s.observed_at DESC
         ON CONFLICT (tenant_id, platform, platform_post_id) DO UPDATE SET
@@ -317,9 +323,9 @@ export class PostgresStore {
                 sql`${sql.id(c)} = CASE WHEN ${newerObservation} THEN excluded.${sql.id(c)} ELSE l.${sql.id(c)} END`,
             ),
           )},
-          published_at = excluded.published_at,
+          ${sql.join(latestPostColumns.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))},
           updated_at = now()
-        WHERE ${newerObservation} OR l.published_at IS DISTINCT FROM excluded.published_at
+        WHERE ${newerObservation} OR ${latestPostRow('l')} IS DISTINCT FROM ${latestPostRow('excluded')}
         RETURNING l.*
       ),
       -- The dashboard's rollups follow every latest row this statement changed: the row as it was leaves
@@ -352,7 +358,7 @@ export class PostgresStore {
       SELECT u.* FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
       UNION ALL
       SELECT p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
-        p.hashtags, p.text_length
+        p.hashtags, p.text_length, p.hashtag_keys
       FROM unknown k
       JOIN posts p USING (tenant_id, platform, platform_post_id)
       WHERE NOT EXISTS (

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, rebuildPostAnalytics, rebuildPostGains } from '@postpulse/db';
+import { createDb, latestPostRow, rebuildPostAnalytics, rebuildPostGains } from '@postpulse/db';
 import { createTestDatabase, type TestDatabase } from '@postpulse/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +182,58 @@ describe('hourly rollup kept by the write statement', () => {
       ['2026-04-03T00:00:00.000Z', 1, 11],
     ]);
     expect(await dailyMismatches(tenant)).toEqual([]);
+  });
+
+  it('copies the post’s publication time and content to its latest row, also when only the attributes change', async () => {
+    const tenant = randomUUID();
+    const copies = async () =>
+      (
+        await sql<{
+          published_at: Date | null;
+          content_type: string;
+          text_length: number;
+          hashtag_keys: string[];
+          stale: number;
+        }>`
+          SELECT l.published_at, l.content_type, l.text_length, l.hashtag_keys,
+            count(*) FILTER (WHERE ${latestPostRow('l')} IS DISTINCT FROM ${latestPostRow('p')}) OVER ()::int AS stale
+          FROM post_metrics_latest l JOIN posts p USING (tenant_id, platform, platform_post_id)
+          WHERE l.tenant_id = ${tenant}`.execute(t.db)
+      ).rows;
+    // The newest observation comes first and without the post's attributes…
+    await store.writePostSnapshots([
+      postEvent({
+        tenant_id: tenant,
+        platform_post_id: 'k1',
+        observed_at: '2026-04-10T06:00:00Z',
+        post: null,
+      }),
+    ]);
+    expect(await copies()).toEqual([
+      { published_at: null, content_type: null, text_length: null, hashtag_keys: null, stale: 0 },
+    ]);
+    // …an older one brings them: the totals stay the newer ones, the copies follow the post.
+    const older = post(tenant, 'k1', '2026-04-09T08:00:00Z', '2026-04-10T05:00:00Z', { impressions: 50 });
+    await store.writePostSnapshots([
+      {
+        ...older,
+        post: {
+          ...(older.post as NonNullable<typeof older.post>),
+          content_type: 'video',
+          content_text: 'hello #World 🌍',
+          hashtags: ['World', 'world', 'news'],
+        },
+      },
+    ]);
+    expect(await copies()).toEqual([
+      {
+        published_at: new Date('2026-04-09T08:00:00Z'),
+        content_type: 'video',
+        text_length: 14,
+        hashtag_keys: ['world', 'news'],
+        stale: 0,
+      },
+    ]);
   });
 
   it('keeps each observation’s gain over the one before it, within a batch too, equal to a rebuild from the history', async () => {

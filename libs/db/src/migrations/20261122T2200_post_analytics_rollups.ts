@@ -39,8 +39,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_observed_at timestamptz NOT NULL,
       PRIMARY KEY (tenant_id, platform)
     )`.execute(db);
-  // The rows are written by 20261123T0500_post_rollup_daily, which rebuilds every rollup from the latest
-  // rows: a rebuild here would need tables that migration creates.
+  // The rows are written by the rebuild in 20261123T0600_latest_content_columns: rebuildPostAnalytics
+  // works on the newest schema, so only the newest migration that needs it may call it.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -3,8 +3,8 @@ import { allPlatforms } from '../post-analytics.js';
 
 // Most dashboard reads sum every platform: the rollup gains one row per tenant and hour summed over the
 // platforms (platform = allPlatforms), so they read one row per hour instead of one per platform.
-// The rows are written by 20261123T0500_post_rollup_daily, which rebuilds every rollup: a rebuild here
-// would need the daily table that migration creates.
+// The rows are written by the rebuild in 20261123T0600_latest_content_columns: rebuildPostAnalytics
+// works on the newest schema, so only the newest migration that needs it may call it.
 export async function up(_db: Kysely<unknown>): Promise<void> {}
 
 export async function down(db: Kysely<unknown>): Promise<void> {

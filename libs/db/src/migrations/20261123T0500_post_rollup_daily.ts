@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { countedRollupMetrics, rebuildPostAnalytics } from '../post-analytics.js';
+import { countedRollupMetrics } from '../post-analytics.js';
 
 // Totals over a period (the overview's summary, its previous period, the per-platform figures) summed a
 // month of hourly rows per platform, a year of them for a yearly range. The aggregator now also keeps the
@@ -25,7 +25,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, day, platform)
     ) WITH (fillfactor = 80)`.execute(db);
-  await rebuildPostAnalytics(db);
+  // Filled by the rebuild in 20261123T0600_latest_content_columns.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -32,19 +32,13 @@ function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
 
 /**
  * One row per post with only what content analysis reads: content type, text length and hashtag keys
- * (stored on `posts`) and the measures it sums (`postMeasures`; the planner computes only those named
- * here). `posts` gets the same range (its published_at is the one copied to the latest rows), so the join
- * reads the period's posts rather than hashing all of the tenant's.
+ * (copied from `posts` to the latest rows) and the measures it sums (`postMeasures`; the planner computes
+ * only those named here).
  */
 function contentRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
   return sql`SELECT content_type, text_length, hashtag_keys,
       likes_count, comments_count, shares_count, impressions, er_num, er_den
-    FROM (
-      SELECT p.content_type, p.text_length, p.hashtag_keys, ${postMeasures('l')}
-      FROM (${latestRows(ctx, f)}) l
-      JOIN posts p ON p.tenant_id = l.tenant_id AND p.platform = l.platform AND p.platform_post_id = l.platform_post_id
-      WHERE p.tenant_id = ${ctx.tenantId} AND p.published_at >= ${f.from} AND p.published_at < ${f.to}
-    ) c`;
+    FROM (SELECT l.content_type, l.text_length, l.hashtag_keys, ${postMeasures('l')} FROM (${latestRows(ctx, f)}) l) c`;
 }
 
 const platformCondition = (f: PostFilter, perPlatform: boolean) =>
