@@ -17,6 +17,7 @@ import {
   expectedSummary,
   inLocalRange,
   latestPosts,
+  localTime,
   localWeekdayHour,
   postRate,
 } from './expected.js';
@@ -115,6 +116,28 @@ describe('GET /analytics/overview', () => {
     );
     expect(body.trends).toHaveLength(31);
     expect(body.data_freshness).toHaveLength(4);
+  });
+
+  it('sums whole UTC days with the hours at both ends, and ranges with no whole UTC day, per platform too', async () => {
+    // A Tokyo day is 15:00–15:00 UTC: its first nine hours and its last fifteen lie in partial UTC days.
+    const tz = 'Asia/Tokyo';
+    const tokyo = (p: ExpectedPost) => localTime(p.published_at, tz);
+    for (const [from, to] of [
+      ['2026-03-16', '2026-03-17'],
+      ['2026-03-16', '2026-03-16'],
+    ] as const) {
+      const body = await json<Overview>(
+        await h.get(`/api/v1/analytics/overview?start_date=${from}&end_date=${to}&tz=${tz}`, a.key),
+      );
+      const posts = expectedA.filter((p) => tokyo(p).slice(0, 10) >= from && tokyo(p).slice(0, 10) <= to);
+      // Posts in the hours at both ends, so leaving either out would show.
+      expect(posts.some((p) => tokyo(p).startsWith(from) && tokyo(p).slice(11, 13) < '09')).toBe(true);
+      expect(posts.some((p) => tokyo(p).startsWith(to) && tokyo(p).slice(11, 13) >= '09')).toBe(true);
+      expect(body.summary).toMatchObject(expectedSummary(posts));
+      for (const row of body.by_platform) {
+        expect(row).toMatchObject(expectedSummary(posts.filter((p) => p.platform === row.platform)));
+      }
+    }
   });
 
   it('filters by platform', async () => {
