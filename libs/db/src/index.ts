@@ -3,5 +3,4 @@ export * from './partitions.js';
 export * from './pool.js';
 export * from './post-analytics.js';
 export * from './post-id.js';
-export * from './prepared.js';
 export type * from './schema.js';

@@ -1,6 +1,5 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { preparingPool } from './prepared.js';
 import type { Database } from './schema.js';
 
 // bigint columns (counts, sums) come back as JS numbers; counts stay well below 2^53.
@@ -11,11 +10,6 @@ export interface DbSettings {
   maxConnections?: number;
   /** Shown in pg_stat_activity, so a slow query can be traced to its service. */
   applicationName: string;
-  /**
-   * Run statements with parameters as named prepared statements (`preparingPool`): for services that run
-   * the same few long statements on every request, like the query API.
-   */
-  prepareStatements?: boolean;
 }
 
 export function createDb(settings: DbSettings): Kysely<Database> {
@@ -27,9 +21,7 @@ export function createDb(settings: DbSettings): Kysely<Database> {
     // Our statements are short and run often; JIT compiling them (which the planner's cost estimates for
     // unnest() inputs trigger) cost more than they take to run: 390 ms on a 40 ms statement. Likewise
     // parallel workers: starting two for a 4 ms UNION ALL made it 15 ms, and under concurrent requests
-    // the cores are busy anyway. Prepared statements keep Postgres' default plan choice: forced to keep
-    // one generic plan, the overview's top five sorted every post of the month (its estimate of a range's
-    // rows is a constant) instead of reading the engagement-rate index, 0.2 → 7 ms.
+    // the cores are busy anyway.
     options: '-c jit=off -c max_parallel_workers_per_gather=0',
   });
   // A connection dies when the server restarts: the query running on it rejects (callers retry), the
@@ -37,7 +29,5 @@ export function createDb(settings: DbSettings): Kysely<Database> {
   // for idle clients and on a checked-out client between queries, would crash the process unheard.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: settings.prepareStatements ? preparingPool(pool) : pool }),
-  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -27,7 +27,6 @@ export async function startQueryApi(
     url: config.DATABASE_URL,
     applicationName: 'query-api',
     maxConnections: config.DATABASE_MAX_CONNECTIONS,
-    prepareStatements: true,
   });
   const olap = createOlap({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
   // Auto-pipelining sends the commands of concurrent requests (rate limit, cache lookup) in shared writes.

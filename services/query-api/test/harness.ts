@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { type Aggregator, aggregatorConfigSchema, createAggregator } from '@postpulse/aggregator';
 import { parseConfig } from '@postpulse/config';
 import { type AccountMetricsSnapshot, messageKeys, type PostMetricsSnapshot } from '@postpulse/contracts';
-import { createDb } from '@postpulse/db';
 import { createKafka, createProducer, ensureTopics, type Producer } from '@postpulse/kafka';
 import { createLogger } from '@postpulse/logging';
 import { createTokenCipher, generateTokenKey, parseTokenKeys } from '@postpulse/secrets';
@@ -71,10 +70,8 @@ export async function createHarness(opts: {
   const producer = createProducer(kafka);
   await producer.connect();
 
-  // As start.ts builds it: statements prepared per connection.
-  const apiDb = createDb({ url: pg.url, applicationName: 'query-api-test', prepareStatements: true });
   const deps: AppDeps = {
-    db: apiDb,
+    db: pg.db,
     olap: olap.client,
     redis,
     producer,
@@ -183,7 +180,6 @@ export async function createHarness(opts: {
       await producer.disconnect();
       redis.disconnect();
       await olap.drop();
-      await apiDb.destroy();
       await pg.drop();
     },
   };
