@@ -236,8 +236,8 @@ const inTransaction = <DB>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<void
  * Rebuilds every analytics table from `posts` and `post_metrics_latest` (and the latest rows' copies of
  * their post's columns, `latestPostColumns`): for the newest migration that changed them, for data
  * written straight into those tables (the query benchmark's seed), and to repair a rollup after anything
- * wrote around the aggregator. Rows are written in key order, so a tenant's
- * consecutive hours share pages.
+ * wrote around the aggregator. Rows are written in key order, so a tenant's consecutive hours share
+ * pages.
  */
 export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
   await inTransaction(db, async (trx) => {

@@ -329,8 +329,8 @@ export class PostgresStore {
         RETURNING l.*
       ),
       -- The dashboard's rollups follow every latest row this statement changed: the row as it was leaves
-      -- its hour and day, the row as it is joins its hour and day. In the same statement as the change itself, so a
-      -- redelivered batch (which changes no latest row) adds nothing.
+      -- its hour and day, the row as it is joins its hour and day. In the same statement as the change
+      -- itself, so a redelivered batch (which changes no latest row) adds nothing.
       ${rollupWrites(sql`(
           SELECT n.tenant_id, n.platform, ${utcHour(sql`n.published_at`)} AS hour, ${rollupContribution('n')}
           FROM latest n WHERE n.published_at IS NOT NULL

@@ -34,9 +34,9 @@ export interface Groups {
 
 /**
  * The groupings a response needs, in one part: a SELECT per grouping, each row saying in `g` which one it
- * belongs to. The total sums `t` (or `sp`, the previous period), the platforms `pl`, both whole UTC days
- * where they can; the periods group `s` by the period bounds, computed in the zone beforehand. Periods and platforms without posts
- * (rollup rows whose posts moved away) are left out.
+ * belongs to. The total sums `t` (or `sp`, the previous period) and the platforms `pl`, both whole UTC
+ * days where they can; the periods group `s` by period bounds computed in the zone beforehand. Periods
+ * and platforms without posts (rollup rows whose posts moved away) are left out.
  */
 export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
   const selects: RawBuilder<unknown>[] = [];

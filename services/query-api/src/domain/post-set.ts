@@ -135,45 +135,27 @@ export const part = (reads: Cte | readonly Cte[], query: RawBuilder<unknown>): P
 const reported = (m: string, as: string) =>
   sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint AS ${sql.id(as)}`;
 
-/** Each field of `AggregateRow` as a sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`). */
-const aggregateSums: Record<keyof AggregateRow, RawBuilder<unknown>> = {
-  posts: sql`coalesce(sum(posts), 0)::int AS posts`,
-  likes: reported('likes_count', 'likes'),
-  comments: reported('comments_count', 'comments'),
-  shares: reported('shares_count', 'shares'),
-  impressions: reported('impressions', 'impressions'),
-  reach: reported('reach', 'reach'),
-  clicks: reported('clicks', 'clicks'),
-  engagements: reported('engagements', 'engagements'),
-  er_num: sql`sum(er_num)::bigint AS er_num`,
-  er_den: sql`sum(er_den)::bigint AS er_den`,
-  ctr_num: sql`sum(ctr_num)::bigint AS ctr_num`,
-  ctr_den: sql`sum(ctr_den)::bigint AS ctr_den`,
-  k: sql`coalesce(sum(k), 0)::int AS k`,
-  e2: sql`sum(e2)::float8 AS e2`,
-  n2: sql`sum(n2)::float8 AS n2`,
-  en: sql`sum(en)::float8 AS en`,
-};
-
 export type AggregateField = keyof AggregateRow;
 
-const aggregateTypes: Record<AggregateField, string> = {
-  posts: 'int',
-  likes: 'bigint',
-  comments: 'bigint',
-  shares: 'bigint',
-  impressions: 'bigint',
-  reach: 'bigint',
-  clicks: 'bigint',
-  engagements: 'bigint',
-  er_num: 'bigint',
-  er_den: 'bigint',
-  ctr_num: 'bigint',
-  ctr_den: 'bigint',
-  k: 'int',
-  e2: 'float8',
-  n2: 'float8',
-  en: 'float8',
+/** Each field of `AggregateRow`: its sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`), and its
+ * type. */
+const aggregates: Record<AggregateField, { sum: RawBuilder<unknown>; type: string }> = {
+  posts: { sum: sql`coalesce(sum(posts), 0)::int AS posts`, type: 'int' },
+  likes: { sum: reported('likes_count', 'likes'), type: 'bigint' },
+  comments: { sum: reported('comments_count', 'comments'), type: 'bigint' },
+  shares: { sum: reported('shares_count', 'shares'), type: 'bigint' },
+  impressions: { sum: reported('impressions', 'impressions'), type: 'bigint' },
+  reach: { sum: reported('reach', 'reach'), type: 'bigint' },
+  clicks: { sum: reported('clicks', 'clicks'), type: 'bigint' },
+  engagements: { sum: reported('engagements', 'engagements'), type: 'bigint' },
+  er_num: { sum: sql`sum(er_num)::bigint AS er_num`, type: 'bigint' },
+  er_den: { sum: sql`sum(er_den)::bigint AS er_den`, type: 'bigint' },
+  ctr_num: { sum: sql`sum(ctr_num)::bigint AS ctr_num`, type: 'bigint' },
+  ctr_den: { sum: sql`sum(ctr_den)::bigint AS ctr_den`, type: 'bigint' },
+  k: { sum: sql`coalesce(sum(k), 0)::int AS k`, type: 'int' },
+  e2: { sum: sql`sum(e2)::float8 AS e2`, type: 'float8' },
+  n2: { sum: sql`sum(n2)::float8 AS n2`, type: 'float8' },
+  en: { sum: sql`sum(en)::float8 AS en`, type: 'float8' },
 };
 
 /**
@@ -182,10 +164,10 @@ const aggregateTypes: Record<AggregateField, string> = {
  */
 export const aggregateColumns = (fields?: readonly AggregateField[]) =>
   sql.join(
-    (Object.keys(aggregateTypes) as AggregateField[]).map((f) =>
+    (Object.keys(aggregates) as AggregateField[]).map((f) =>
       !fields || fields.includes(f)
-        ? aggregateSums[f]
-        : sql`NULL::${sql.raw(aggregateTypes[f])} AS ${sql.id(f)}`,
+        ? aggregates[f].sum
+        : sql`NULL::${sql.raw(aggregates[f].type)} AS ${sql.id(f)}`,
     ),
   );
 
