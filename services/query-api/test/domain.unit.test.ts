@@ -7,6 +7,7 @@ import { emptyAggregate } from '../src/domain/post-set.js';
 import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
 import {
   localDate,
+  offsetSegments,
   periodStart,
   periodStarts,
   previousRange,
@@ -52,6 +53,26 @@ describe('math', () => {
 });
 
 describe('date ranges in a time zone', () => {
+  it('splits a span into segments of one offset, each starting at the zone change to the quarter hour', () => {
+    const year = [new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')] as const;
+    const segments = (tz: string) => {
+      const s = offsetSegments(...year, tz);
+      return s.starts.map((d, i) => [d.toISOString(), s.offsets[i]]);
+    };
+    expect(segments('Europe/Berlin')).toEqual([
+      ['2026-01-01T00:00:00.000Z', 3600],
+      ['2026-03-29T01:00:00.000Z', 7200],
+      ['2026-10-25T01:00:00.000Z', 3600],
+    ]);
+    // Lord Howe Island moves by half an hour.
+    expect(segments('Australia/Lord_Howe')).toEqual([
+      ['2026-01-01T00:00:00.000Z', 39600],
+      ['2026-04-04T15:00:00.000Z', 37800],
+      ['2026-10-03T15:30:00.000Z', 39600],
+    ]);
+    expect(segments('Asia/Kolkata')).toEqual([['2026-01-01T00:00:00.000Z', 19800]]);
+  });
+
   const now = new Date('2026-04-01T10:00:00Z');
 
   it('defaults to the last 30 local days ending today', () => {

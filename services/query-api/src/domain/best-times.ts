@@ -85,6 +85,6 @@ export function bestTimesFrom(rows: readonly CellRow[]) {
 }
 
 export async function bestTimes(ctx: DomainContext, filter: PostFilter) {
-  const { cells } = await queryParts(ctx, filter, { cells: cellsPart(ctx) });
+  const { cells } = await queryParts(ctx, filter, { cells: cellsPart(ctx, filter) });
   return bestTimesFrom(cells as CellRow[]);
 }

@@ -85,7 +85,7 @@ export async function overview(
         periods: periodBounds(input.range, 'daily'),
         periodFields: publishedFields.engagement_rate,
       }),
-      cells: cellsPart(ctx),
+      cells: cellsPart(ctx, filter),
       previous: groupsPart({ total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),

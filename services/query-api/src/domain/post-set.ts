@@ -137,8 +137,10 @@ const reported = (m: string, as: string) =>
 
 export type AggregateField = keyof AggregateRow;
 
-/** Each field of `AggregateRow`: its sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`), and its
- * type. */
+/**
+ * Each field of `AggregateRow`: its sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`), and
+ * its type.
+ */
 const aggregates: Record<AggregateField, { sum: RawBuilder<unknown>; type: string }> = {
   posts: { sum: sql`coalesce(sum(posts), 0)::int AS posts`, type: 'int' },
   likes: { sum: reported('likes_count', 'likes'), type: 'bigint' },

@@ -207,3 +207,52 @@ export function periodBounds(range: DateRange, period: TrendPeriod): PeriodBound
   }
   return known;
 }
+
+export interface OffsetSegments {
+  /** Where each segment starts: the first is the span's start. */
+  readonly starts: readonly Date[];
+  /** The zone's offset from UTC in each segment, in seconds. */
+  readonly offsets: readonly number[];
+}
+
+const knownSegments = new Map<string, OffsetSegments>();
+const DAY_MS = 86_400_000;
+const QUARTER_HOUR_MS = 900_000;
+
+/**
+ * The zone's offsets over [from, to), as segments of one offset each (a DST change starts a new one), so a
+ * row's local wall-clock time is its instant plus its segment's offset: found by binary search
+ * (`width_bucket`) instead of a zone conversion per row. The offset is sampled daily and each change is
+ * placed to the quarter hour (no zone changes twice a day, or off the quarter hour). Remembered per span.
+ */
+export function offsetSegments(from: Date, to: Date, tz: string): OffsetSegments {
+  const key = `${tz} ${from.getTime()} ${to.getTime()}`;
+  let known = knownSegments.get(key);
+  if (!known) {
+    const starts = [from];
+    const offsets = [offsetMs(from.getTime(), tz)];
+    let at = from.getTime();
+    while (at < to.getTime()) {
+      const next = Math.min(at + DAY_MS, to.getTime());
+      const current = offsets[offsets.length - 1] ?? 0;
+      if (offsetMs(next, tz) !== current) {
+        // The change lies in (at, next]: find the first quarter hour with the new offset.
+        let lo = at;
+        let hi = next;
+        while (hi - lo > QUARTER_HOUR_MS) {
+          const mid =
+            lo + Math.max(QUARTER_HOUR_MS, Math.floor((hi - lo) / 2 / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
+          if (offsetMs(mid, tz) === current) lo = mid;
+          else hi = mid;
+        }
+        starts.push(new Date(hi));
+        offsets.push(offsetMs(hi, tz));
+      }
+      at = next;
+    }
+    known = { starts, offsets: offsets.map((o) => o / 1000) };
+    if (knownSegments.size >= 1000) knownSegments.clear();
+    knownSegments.set(key, known);
+  }
+  return known;
+}
