@@ -3,7 +3,7 @@ import { allPlatforms, postMeasures, rollupColumns, rollupContribution } from '@
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
-import { type DateRange, hourlyRollupFits } from './time.js';
+import { DAY_MS, type DateRange, hourlyRollupFits } from './time.js';
 
 export interface PostFilter {
   from: Date;
@@ -56,8 +56,6 @@ function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): Ra
     FROM post_rollup_hourly r
     WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platformCondition(f, perPlatform)}`;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Rollup rows that sum to the period's totals without splitting it: the daily rows of the UTC days wholly

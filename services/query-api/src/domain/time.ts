@@ -1,5 +1,7 @@
 import { InvalidParameterError } from '../errors.js';
 
+export const DAY_MS = 86_400_000;
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
@@ -84,7 +86,7 @@ export function addDays(date: string, days: number): string {
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 export interface DateRange {
@@ -185,10 +187,24 @@ export interface PeriodBounds {
 }
 
 /**
- * Bounds of recent ranges: most requests ask for the same few (the default last 30 days), and each bound
- * is a zone computation through Intl: computed per request, they were a fifth of an overview's Node CPU.
+ * Values computed from a range, remembered per key for later requests: most ask for the same few ranges (the
+ * default last 30 days), and the zone computations through Intl that bounds and offsets need were, done
+ * per request, a fifth of an overview's Node CPU. At most 1,000 keys per function.
  */
-const knownBounds = new Map<string, PeriodBounds>();
+function remembered<T>(): (key: string, make: () => T) => T {
+  const known = new Map<string, T>();
+  return (key, make) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = make();
+      if (known.size >= 1000) known.clear();
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
+const rememberedBounds = remembered<PeriodBounds>();
 
 /**
  * The periods of a range as instants: `bounds[i]` is where the period starting on `starts[i]` begins (the
@@ -196,16 +212,11 @@ const knownBounds = new Map<string, PeriodBounds>();
  * its period by binary search (`width_bucket(at, bounds)`, 1-based) instead of a zone conversion per row.
  */
 export function periodBounds(range: DateRange, period: TrendPeriod): PeriodBounds {
-  const key = `${range.timezone} ${range.start_date} ${range.end_date} ${period}`;
-  let known = knownBounds.get(key);
-  if (!known) {
+  return rememberedBounds(`${range.timezone} ${range.start_date} ${range.end_date} ${period}`, () => {
     const starts = periodStarts(range, period);
     const bounds = starts.map((d, i) => (i === 0 ? range.from : startOfLocalDay(d, range.timezone)));
-    known = { starts, bounds: [...bounds, range.to] };
-    if (knownBounds.size >= 1000) knownBounds.clear();
-    knownBounds.set(key, known);
-  }
-  return known;
+    return { starts, bounds: [...bounds, range.to] };
+  });
 }
 
 export interface OffsetSegments {
@@ -215,8 +226,7 @@ export interface OffsetSegments {
   readonly offsets: readonly number[];
 }
 
-const knownSegments = new Map<string, OffsetSegments>();
-const DAY_MS = 86_400_000;
+const rememberedSegments = remembered<OffsetSegments>();
 const QUARTER_HOUR_MS = 900_000;
 
 /**
@@ -226,9 +236,7 @@ const QUARTER_HOUR_MS = 900_000;
  * placed to the quarter hour (no zone changes twice a day, or off the quarter hour). Remembered per span.
  */
 export function offsetSegments(from: Date, to: Date, tz: string): OffsetSegments {
-  const key = `${tz} ${from.getTime()} ${to.getTime()}`;
-  let known = knownSegments.get(key);
-  if (!known) {
+  return rememberedSegments(`${tz} ${from.getTime()} ${to.getTime()}`, () => {
     const starts = [from];
     const offsets = [offsetMs(from.getTime(), tz)];
     let at = from.getTime();
@@ -250,9 +258,6 @@ export function offsetSegments(from: Date, to: Date, tz: string): OffsetSegments
       }
       at = next;
     }
-    known = { starts, offsets: offsets.map((o) => o / 1000) };
-    if (knownSegments.size >= 1000) knownSegments.clear();
-    knownSegments.set(key, known);
-  }
-  return known;
+    return { starts, offsets: offsets.map((o) => o / 1000) };
+  });
 }
