@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@postpulse/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMigrator } from '../src/index.js';
+import { createDb, createMigrator } from '../src/index.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -65,5 +66,37 @@ describe('postgres migrations', () => {
         .values({ ...row, key_hash: Buffer.from('plain-text-key'), scopes: ['read'] })
         .execute(),
     ).rejects.toThrow(/check constraint/);
+  });
+});
+
+describe('generic plans', () => {
+  const prepared = sql<{
+    statement: string;
+    generic_plans: number;
+    custom_plans: number;
+  }>`SELECT statement, generic_plans::int, custom_plans::int FROM pg_prepared_statements`;
+
+  it('prepares each statement once per connection and reuses one generic plan', async () => {
+    const db = createDb({ url: t.url, applicationName: 'test', maxConnections: 1, genericPlans: true });
+    try {
+      const byName = (name: string) =>
+        sql<{ n: number }>`SELECT count(*)::int AS n FROM tenants WHERE name = ${name}`.execute(db);
+      for (const name of ['a', 'b', 'c']) expect((await byName(name)).rows[0]?.n).toBe(0);
+      const { rows } = await prepared.execute(db);
+      const mine = rows.filter((r) => r.statement.includes('FROM tenants WHERE name'));
+      expect(mine).toEqual([expect.objectContaining({ generic_plans: 3, custom_plans: 0 })]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('leaves statements unprepared and planned per run by default', async () => {
+    const db = createDb({ url: t.url, applicationName: 'test', maxConnections: 1 });
+    try {
+      await sql`SELECT count(*) FROM tenants WHERE name = ${'a'}`.execute(db);
+      expect((await prepared.execute(db)).rows).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 });

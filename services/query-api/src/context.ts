@@ -10,6 +10,8 @@ import type { Kysely } from 'kysely';
 /** What the app is built from; main.ts and the tests build it once against real servers. */
 export interface AppDeps {
   db: Kysely<Database>;
+  /** The same database, for statements run with reused generic plans (`createDb`'s `genericPlans`). */
+  genericPlanDb: Kysely<Database>;
   olap: ClickHouseClient;
   redis: Redis;
   /** Only `send` is used: publishing refresh requests. */
@@ -44,6 +46,7 @@ export interface DomainContext {
   requestId: string;
   logger: Logger;
   db: Kysely<Database>;
+  genericPlanDb: Kysely<Database>;
   olap: ClickHouseClient;
   now: Date;
 }

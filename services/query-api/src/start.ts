@@ -28,6 +28,12 @@ export async function startQueryApi(
     applicationName: 'query-api',
     maxConnections: config.DATABASE_MAX_CONNECTIONS,
   });
+  const genericPlanDb = createDb({
+    url: config.DATABASE_URL,
+    applicationName: 'query-api',
+    maxConnections: config.DATABASE_MAX_CONNECTIONS,
+    genericPlans: true,
+  });
   const olap = createOlap({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE });
   // Auto-pipelining sends the commands of concurrent requests (rate limit, cache lookup) in shared writes.
   const redis = new Redis(config.REDIS_URL, {
@@ -45,6 +51,7 @@ export async function startQueryApi(
 
   const app = createApp({
     db,
+    genericPlanDb,
     olap,
     redis,
     producer,
@@ -59,7 +66,10 @@ export async function startQueryApi(
   runtime.onShutdown({ name: 'kafka producer', run: () => producer.disconnect() });
   runtime.onShutdown({ name: 'redis', run: async () => void (await redis.quit()) });
   runtime.onShutdown({ name: 'clickhouse', run: () => olap.close() });
-  runtime.onShutdown({ name: 'postgres', run: () => db.destroy() });
+  runtime.onShutdown({
+    name: 'postgres',
+    run: async () => void (await Promise.all([db, genericPlanDb].map((d) => d.destroy()))),
+  });
 
   const { port } = await runtime.listen(config.PORT, config.HOST);
   const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { type Aggregator, aggregatorConfigSchema, createAggregator } from '@postpulse/aggregator';
 import { parseConfig } from '@postpulse/config';
 import { type AccountMetricsSnapshot, messageKeys, type PostMetricsSnapshot } from '@postpulse/contracts';
+import { createDb } from '@postpulse/db';
 import { createKafka, createProducer, ensureTopics, type Producer } from '@postpulse/kafka';
 import { createLogger } from '@postpulse/logging';
 import { createTokenCipher, generateTokenKey, parseTokenKeys } from '@postpulse/secrets';
@@ -70,8 +71,10 @@ export async function createHarness(opts: {
   const producer = createProducer(kafka);
   await producer.connect();
 
+  const genericPlanDb = createDb({ url: pg.url, applicationName: 'test', genericPlans: true });
   const deps: AppDeps = {
     db: pg.db,
+    genericPlanDb,
     olap: olap.client,
     redis,
     producer,
@@ -180,6 +183,7 @@ export async function createHarness(opts: {
       await producer.disconnect();
       redis.disconnect();
       await olap.drop();
+      await genericPlanDb.destroy();
       await pg.drop();
     },
   };

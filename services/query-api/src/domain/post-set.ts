@@ -250,10 +250,33 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
   };
 }
 
+/** The CTEs that are rollup rows when the zone fits hourly rollups (`postSetCtes`). */
+const rollupCtes: ReadonlySet<Cte> = new Set(['s', 't', 'pl', 'sp']);
+
+/** Parts as one statement: each CTE is computed once for all of them, each part is a JSON array. */
+function statementOf(
+  ctx: DomainContext,
+  f: PostFilter,
+  parts: readonly (readonly [string, Part])[],
+  previous?: PostFilter,
+): RawBuilder<Record<string, unknown[]>> {
+  const columns = parts.map(
+    ([name, q]) =>
+      sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q.sql}) x) AS ${sql.ref(name)}`,
+  );
+  const reads = new Set(parts.flatMap(([, q]) => q.reads));
+  const withCtes = [...reads].some((r) => r !== 'none')
+    ? sql`WITH ${postSetCtes(ctx, f, reads, previous)} `
+    : sql``;
+  return sql`${withCtes}SELECT ${sql.join(columns)}`;
+}
+
 /**
- * Runs several SELECTs over the CTEs of `postSetCtes` in one statement (each CTE is computed once for all
- * of them), and each part comes back as a JSON array. A part may order its rows with a column
- * `ord`; JSON turns bigint sums into numbers and timestamps into ISO strings.
+ * Runs several SELECTs over the CTEs of `postSetCtes` and returns each part as a JSON array. A part may
+ * order its rows with a column `ord`; JSON turns bigint sums into numbers and timestamps into ISO strings.
+ * Parts that read only rollup rows go into one statement run with a reused generic plan (`genericPlanDb`:
+ * a range's rollup rows are read by the same index whatever the range), the others into one planned for
+ * their values; the two run side by side.
  */
 export async function queryParts<K extends string>(
   ctx: DomainContext,
@@ -262,18 +285,21 @@ export async function queryParts<K extends string>(
   previous?: PostFilter,
 ): Promise<Record<K, unknown[]>> {
   const entries = Object.entries(parts) as [K, Part][];
-  const columns = entries.map(
-    ([name, q]) =>
-      sql`(SELECT coalesce(json_agg(x ORDER BY x.ord), '[]'::json) FROM (${q.sql}) x) AS ${sql.ref(name)}`,
-  );
-  const reads = new Set(entries.flatMap(([, q]) => q.reads));
-  const ctes = postSetCtes(ctx, f, reads, previous);
-  const withCtes = [...reads].some((r) => r !== 'none') ? sql`WITH ${ctes} ` : sql``;
-  // query-api: analytics of one post set (several parts in one statement)
-  const { rows } = await sql<Record<K, unknown[]>>`${withCtes}SELECT ${sql.join(columns)}`.execute(ctx.db);
-  const row = rows[0];
-  if (!row) throw new Error('analytics query returned no row');
-  return row;
+  const rollup = hourlyRollupFits(ctx.timezone);
+  const onRollups = (q: Part) => rollup && q.reads.every((r) => rollupCtes.has(r));
+  const generic = entries.filter(([, q]) => onRollups(q));
+  const custom = entries.filter(([, q]) => !onRollups(q));
+  const run = async (statement: RawBuilder<Record<string, unknown[]>>, db: DomainContext['db']) => {
+    // query-api: analytics of one post set (several parts in one statement)
+    const { rows } = await statement.execute(db);
+    if (!rows[0]) throw new Error('analytics query returned no row');
+    return rows[0];
+  };
+  const results = await Promise.all([
+    generic.length > 0 ? run(statementOf(ctx, f, generic, previous), ctx.genericPlanDb) : {},
+    custom.length > 0 ? run(statementOf(ctx, f, custom, previous), ctx.db) : {},
+  ]);
+  return Object.assign({}, ...results) as Record<K, unknown[]>;
 }
 
 /** Post preview: the first 100 characters of the text, cut at a character (not a UTF-16 unit). */

@@ -15,6 +15,7 @@ export function domainContext(c: Context<AppEnv>, deps: AppDeps, tz?: string): D
     requestId: c.get('requestId'),
     logger: c.get('logger'),
     db: deps.db,
+    genericPlanDb: deps.genericPlanDb,
     olap: deps.olap,
     now: deps.now ? deps.now() : new Date(),
   };
