@@ -4,6 +4,7 @@ import {
   type AggregateField,
   type AggregateRow,
   aggregateColumns,
+  aggregateFields,
   type Cte,
   emptyAggregate,
   type Part,
@@ -42,31 +43,32 @@ export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
   const selects: RawBuilder<unknown>[] = [];
   const reads: Cte[] = [];
   if (want.total) {
-    selects.push(sql`SELECT 'total' AS g, NULL::text AS platform, NULL::text AS bucket, 0 AS ord, ${aggregateColumns()}
+    selects.push(sql`SELECT 'total' AS g, NULL::text AS platform, NULL::text AS bucket, ${aggregateColumns()}
       FROM ${sql.table(totalOf)}`);
     reads.push(totalOf);
   }
   if (want.platforms) {
-    selects.push(sql`SELECT 'platform' AS g, platform, NULL::text AS bucket, 0 AS ord, ${aggregateColumns()}
+    selects.push(sql`SELECT 'platform' AS g, platform, NULL::text AS bucket, ${aggregateColumns()}
       FROM pl GROUP BY platform HAVING sum(posts) > 0`);
     reads.push('pl');
   }
   if (want.periods) {
     const { starts, bounds } = want.periods;
-    selects.push(sql`SELECT 'period' AS g, NULL::text AS platform, (${starts}::text[])[i] AS bucket, 0 AS ord,
+    selects.push(sql`SELECT 'period' AS g, NULL::text AS platform, (${starts}::text[])[i] AS bucket,
         ${aggregateColumns(want.periodFields)}
       FROM (SELECT s.*, width_bucket(s.at, ${bounds}::timestamptz[]) AS i FROM s) x
       GROUP BY i HAVING sum(posts) > 0`);
     reads.push('s');
   }
-  return part(reads, sql.join(selects, sql` UNION ALL `));
+  return part(reads, sql.join(selects, sql` UNION ALL `), groupColumns);
 }
+
+const groupColumns = ['g', 'platform', 'bucket', ...aggregateFields];
 
 type GroupRow = AggregateRow & {
   g: 'total' | 'platform' | 'period';
   platform: string | null;
   bucket: string | null;
-  ord?: number;
 };
 
 /** Sorts the rows into their groups as they are (no copies: a response has hundreds of rows). */
@@ -105,6 +107,18 @@ export interface CellRow {
   en: number | null;
 }
 
+const cellColumns: readonly (keyof CellRow)[] = [
+  'dow',
+  'hour',
+  'posts',
+  'k',
+  'er_num',
+  'er_den',
+  'e2',
+  'n2',
+  'en',
+];
+
 /**
  * The period's measures per local weekday × hour of publication, only the columns a cell needs. A row's
  * local hour of the week comes from its instant plus the zone's offset at that time (`offsetSegments`,
@@ -116,12 +130,13 @@ export function cellsPart(ctx: DomainContext, f: PostFilter): Part {
       + (${offsets}::int[])[width_bucket(s.at, ${starts}::timestamptz[])]) / 3600)::bigint % 168)::int`;
   return part(
     's',
-    sql`SELECT (how / 24 + 3) % 7 + 1 AS dow, how % 24 AS hour, 0 AS ord,
+    sql`SELECT (how / 24 + 3) % 7 + 1 AS dow, how % 24 AS hour,
       coalesce(sum(posts), 0)::int AS posts, coalesce(sum(k), 0)::int AS k,
       sum(er_num)::bigint AS er_num, sum(er_den)::bigint AS er_den,
       sum(e2)::float8 AS e2, sum(n2)::float8 AS n2, sum(en)::float8 AS en
     FROM (SELECT s.*, ${hourOfWeek} AS how FROM s) x
     GROUP BY how
     HAVING sum(posts) > 0`,
+    cellColumns,
   );
 }
