@@ -3,4 +3,5 @@ export * from './partitions.js';
 export * from './pool.js';
 export * from './post-analytics.js';
 export * from './post-id.js';
+export * from './precompiled.js';
 export type * from './schema.js';

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { oncePerKey, precompiled } from './precompiled.js';
 
 /**
  * What analytics need of one post, from its latest totals in the row alias `l`: the raw totals plus
@@ -7,7 +8,9 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
  * engagement rate over the posts whose impressions are known. Written once, here: post cards and the
  * rollup contribution below both use it.
  */
-export function postMeasures(l: string): RawBuilder<unknown> {
+export const postMeasures = oncePerKey((l) => precompiled(postMeasuresOf(l)));
+
+function postMeasuresOf(l: string): RawBuilder<unknown> {
   const c = (name: string) => sql.ref(`${l}.${name}`);
   const engagements = sql`coalesce(${c('likes_count')}, 0) + coalesce(${c('comments_count')}, 0) + coalesce(${c('shares_count')}, 0)`;
   return sql`${c('impressions')} AS impressions, ${c('reach')} AS reach, ${c('clicks')} AS clicks,
@@ -62,7 +65,12 @@ export const rollupColumns = [
  * (1 to add the post, -1 to take it out): every column of `rollupColumns`, in order. The query API reads
  * single posts in the same shape when it cannot use the rollup.
  */
-export function rollupContribution(l: string, sign: 1 | -1 = 1): RawBuilder<unknown> {
+export const rollupContribution = (l: string, sign: 1 | -1 = 1) => (sign === 1 ? added(l) : takenOut(l));
+
+const added = oncePerKey((l) => precompiled(rollupContributionOf(l, 1)));
+const takenOut = oncePerKey((l) => precompiled(rollupContributionOf(l, -1)));
+
+function rollupContributionOf(l: string, sign: 1 | -1): RawBuilder<unknown> {
   const c = (name: string) => sql.ref(`${l}.${name}`);
   const s = sql.raw(String(sign));
   const known = sql`${c('impressions')} > 0`;
@@ -89,8 +97,8 @@ export function rollupContribution(l: string, sign: 1 | -1 = 1): RawBuilder<unkn
 export const utcHour = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 hour', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
-const rollupIds = sql.join(rollupColumns.map((c) => sql.id(c)));
-const sums = sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`));
+const rollupIds = precompiled(sql.join(rollupColumns.map((c) => sql.id(c))));
+const sums = precompiled(sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`)));
 
 /**
  * The rollup's platform for rows summed over every platform: most reads do not split by platform, and

@@ -1,5 +1,12 @@
 import type { Platform } from '@postpulse/contracts';
-import { allPlatforms, postMeasures, rollupColumns, rollupContribution } from '@postpulse/db';
+import {
+  allPlatforms,
+  oncePerKey,
+  postMeasures,
+  precompiled,
+  rollupColumns,
+  rollupContribution,
+} from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
@@ -48,7 +55,9 @@ const platformCondition = (f: PostFilter, perPlatform: boolean) =>
       ? sql`AND r.platform <> ${allPlatforms}`
       : sql`AND r.platform = ${allPlatforms}`;
 
-const rollupIds = (alias: string) => sql.join(rollupColumns.map((c) => sql.ref(`${alias}.${c}`)));
+const rollupIds = oncePerKey((alias) =>
+  precompiled(sql.join(rollupColumns.map((c) => sql.ref(`${alias}.${c}`)))),
+);
 
 /** Hourly rollup rows of the period: per platform, or summed over the platforms (one per hour). */
 function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
@@ -176,13 +185,20 @@ export const aggregateFields = Object.keys(aggregates) as AggregateField[];
  * (all by default), NULL for the others. bigint sums come back as numbers.
  */
 export const aggregateColumns = (fields?: readonly AggregateField[]) =>
-  sql.join(
-    aggregateFields.map((f) =>
-      !fields || fields.includes(f)
-        ? aggregates[f].sum
-        : sql`NULL::${sql.raw(aggregates[f].type)} AS ${sql.id(f)}`,
+  fields ? someAggregates(fields.join(' ')) : allAggregates;
+
+const columnsOf = (fields?: readonly string[]) =>
+  precompiled(
+    sql.join(
+      aggregateFields.map((f) =>
+        !fields || fields.includes(f)
+          ? aggregates[f].sum
+          : sql`NULL::${sql.raw(aggregates[f].type)} AS ${sql.id(f)}`,
+      ),
     ),
   );
+const allAggregates = columnsOf();
+const someAggregates = oncePerKey((fields) => columnsOf(fields.split(' ')));
 
 export interface AggregateRow {
   posts: number;
@@ -267,7 +283,7 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
 const rollupCtes: ReadonlySet<Cte> = new Set(['s', 't', 'pl', 'sp']);
 
 /** Parts as one statement: each CTE is computed once for all of them, each part is a JSON array. */
-function statementOf(
+export function statementOf(
   ctx: DomainContext,
   f: PostFilter,
   parts: readonly (readonly [string, Part])[],

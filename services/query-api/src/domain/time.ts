@@ -64,19 +64,33 @@ export function hourlyRollupFits(tz: string): boolean {
   return fits;
 }
 
-/** `YYYY-MM-DD` of the instant in the zone. */
+const lastMinutes = new Map<string, { date: string; minute: number }>();
+
+/**
+ * `YYYY-MM-DD` of the instant in the zone. Zones change offset only at whole minutes, so the date of the
+ * minute asked for last is remembered per zone: every request asks for today's.
+ */
 export function localDate(instant: Date, tz: string): string {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const known = lastMinutes.get(tz);
+  if (known?.minute === minute) return known.date;
   const w = wallClock(instant, tz);
-  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const date = `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  lastMinutes.set(tz, { date, minute });
+  return date;
 }
+
+const rememberedDayStarts = remembered<Date>();
 
 /** The instant a local calendar day starts in the zone (DST-correct; a skipped midnight maps forward). */
 export function startOfLocalDay(date: string, tz: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const wall = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
-  let guess = wall - offsetMs(wall, tz);
-  guess = wall - offsetMs(guess, tz);
-  return new Date(guess);
+  return rememberedDayStarts(`${tz} ${date}`, () => {
+    const [y, m, d] = date.split('-').map(Number);
+    const wall = Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1);
+    let guess = wall - offsetMs(wall, tz);
+    guess = wall - offsetMs(guess, tz);
+    return new Date(guess);
+  });
 }
 
 /** Adds days to a `YYYY-MM-DD` calendar date. */
@@ -187,9 +201,9 @@ export interface PeriodBounds {
 }
 
 /**
- * Values computed from a range, remembered per key for later requests: most ask for the same few ranges (the
- * default last 30 days), and the zone computations through Intl that bounds and offsets need were, done
- * per request, a fifth of an overview's Node CPU. At most 1,000 keys per function.
+ * Values computed from a zone and dates, remembered per key for later requests: most ask for the same few
+ * ranges (the default last 30 days), and the zone computations through Intl that day starts, bounds and
+ * offsets need were, done per request, a fifth of an overview's Node CPU. At most 1,000 keys per function.
  */
 function remembered<T>(): (key: string, make: () => T) => T {
   const known = new Map<string, T>();

@@ -21,18 +21,6 @@ function respond(c: Context<AppEnv>, entry: CachedResponse, state: 'HIT' | 'MISS
   );
 }
 
-const todays = new Map<string, { date: string; until: number }>();
-
-/** The local date in the zone, recomputed at most once a minute per zone (Intl formatting is not free). */
-function today(now: Date, tz: string): string {
-  const ms = now.getTime();
-  const known = todays.get(tz);
-  if (known && ms >= known.until - 60_000 && ms < known.until) return known.date;
-  const date = localDate(now, tz);
-  todays.set(tz, { date, until: Math.floor(ms / 60_000) * 60_000 + 60_000 });
-  return date;
-}
-
 /**
  * Caches successful GET answers per tenant, tenant data version and normalized query, and answers
  * If-None-Match with 304. The key includes the tenant's zone and local date, because a default range
@@ -46,7 +34,7 @@ export function responseCache(cache: ResponseCache, now: () => Date): Middleware
     const params = [...url.searchParams.entries()].sort(([a, x], [b, y]) =>
       a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
     );
-    const query = JSON.stringify([url.pathname, params, tenant.timezone, today(now(), tenant.timezone)]);
+    const query = JSON.stringify([url.pathname, params, tenant.timezone, localDate(now(), tenant.timezone)]);
     let lookup: CacheLookup | undefined;
     try {
       lookup = await cache.lookup(tenant.id, query);
