@@ -1,7 +1,8 @@
 import type { DomainContext } from '../context.js';
-import { type CellRow, cellsPart } from './groups.js';
+import { type CellRow, measureGroups } from './groups.js';
 import { percent, ratioConfidenceInterval, round2 } from './math.js';
-import { type PostFilter, queryParts } from './post-set.js';
+import type { PostFilter } from './post-set.js';
+import { offsetSegments } from './time.js';
 
 export const weekdays = [
   'Monday',
@@ -85,6 +86,8 @@ export function bestTimesFrom(rows: readonly CellRow[]) {
 }
 
 export async function bestTimes(ctx: DomainContext, filter: PostFilter) {
-  const { cells } = await queryParts(ctx, filter, { cells: cellsPart(ctx, filter) });
-  return bestTimesFrom(cells as CellRow[]);
+  const { cells } = await measureGroups(ctx, filter, {
+    cells: offsetSegments(filter.from, filter.to, ctx.timezone),
+  });
+  return bestTimesFrom(cells);
 }

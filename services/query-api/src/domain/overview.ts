@@ -2,7 +2,7 @@ import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
-import { type CellRow, cellsPart, groupsFrom, groupsPart } from './groups.js';
+import { groupsFrom, groupsPart } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
   type AggregateRow,
@@ -14,7 +14,7 @@ import {
   summaryChange,
   summaryOf,
 } from './post-set.js';
-import { type DateRange, periodBounds, previousRange } from './time.js';
+import { type DateRange, offsetSegments, periodBounds, previousRange } from './time.js';
 import { postCard, topPostsPart } from './top-posts.js';
 import { publishedFields, trends } from './trends.js';
 
@@ -84,8 +84,8 @@ export async function overview(
         platforms: true,
         periods: periodBounds(input.range, 'daily'),
         periodFields: publishedFields.engagement_rate,
+        cells: offsetSegments(filter.from, filter.to, ctx.timezone),
       }),
-      cells: cellsPart(ctx, filter),
       previous: groupsPart({ total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),
@@ -110,7 +110,7 @@ export async function overview(
     basis: 'published',
     published: current.periods,
   });
-  const times = bestTimesFrom(parts.cells as CellRow[]);
+  const times = bestTimesFrom(current.cells);
   const top = parts.top.map(postCard);
   const best = times.recommendations[0];
   const curSummary = { ...summaryOf(current.total), follower_growth: growth };
