@@ -100,7 +100,7 @@ export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
       HAVING sum(posts) > 0`);
     reads.push('s');
   }
-  return part(reads, sql.join(selects, sql` UNION ALL `), groupColumns);
+  return part(reads, sql.join(selects, sql` UNION ALL `), { columns: groupColumns });
 }
 
 const groupColumns = ['g', 'platform', 'bucket', 'how', ...aggregateFields];

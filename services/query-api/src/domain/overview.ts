@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
 import { groupsFrom, groupsPart } from './groups.js';
@@ -21,29 +21,37 @@ import { publishedFields, trends } from './trends.js';
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
+ * Every step is an index lookup, whatever the history's length: the accounts are found by skipping from
+ * one to the next along the primary key, and each end is the first row of an index range, so the part
+ * suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
+  const followers = (range: RawBuilder<unknown>, order: 'ASC' | 'DESC') => sql`(
+      SELECT followers_count FROM account_metric_snapshots a
+      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
+        AND ${range} AND a.followers_count IS NOT NULL
+      ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
   return part(
     'none',
     sql`
-    WITH acc AS (
-      SELECT DISTINCT platform, account_id FROM account_metric_snapshots
-      WHERE tenant_id = ${ctx.tenantId} AND observed_at < ${f.to} AND followers_count IS NOT NULL ${platform}
+    WITH RECURSIVE acc AS (
+      (SELECT platform, account_id FROM account_metric_snapshots
+        WHERE tenant_id = ${ctx.tenantId} ${platform} ORDER BY platform, account_id LIMIT 1)
+      UNION ALL
+      SELECT n.platform, n.account_id FROM acc CROSS JOIN LATERAL (
+        SELECT platform, account_id FROM account_metric_snapshots
+        WHERE tenant_id = ${ctx.tenantId} ${platform} AND (platform, account_id) > (acc.platform, acc.account_id)
+        ORDER BY platform, account_id LIMIT 1) n
+    ),
+    ends AS (
+      SELECT ${followers(sql`a.observed_at < ${f.to}`, 'DESC')} AS last,
+        coalesce(${followers(sql`a.observed_at < ${f.from}`, 'DESC')},
+          ${followers(sql`a.observed_at >= ${f.from} AND a.observed_at < ${f.to}`, 'ASC')}) AS first
+      FROM acc
     )
-    SELECT sum(e.f - b.f)::bigint AS growth, 0 AS ord FROM acc
-    CROSS JOIN LATERAL (
-      SELECT followers_count AS f FROM account_metric_snapshots a
-      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
-        AND a.observed_at < ${f.to} AND a.followers_count IS NOT NULL
-      ORDER BY a.observed_at DESC LIMIT 1) e
-    CROSS JOIN LATERAL (
-      SELECT followers_count AS f FROM account_metric_snapshots a
-      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
-        AND a.observed_at < ${f.to} AND a.followers_count IS NOT NULL
-      ORDER BY (a.observed_at >= ${f.from}), CASE WHEN a.observed_at < ${f.from} THEN a.observed_at END DESC,
-        a.observed_at ASC
-      LIMIT 1) b`,
+    SELECT sum(last - first)::bigint AS growth, 0 AS ord FROM ends`,
+    { genericPlan: true },
   );
 }
 
@@ -53,6 +61,7 @@ function dataFreshnessPart(ctx: DomainContext): Part {
     'none',
     sql`SELECT platform, last_observed_at, row_number() OVER (ORDER BY platform) AS ord
       FROM post_freshness WHERE tenant_id = ${ctx.tenantId}`,
+    { genericPlan: true },
   );
 }
 

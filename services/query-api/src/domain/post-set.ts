@@ -137,17 +137,18 @@ export interface Part {
    * the 168 weekday × hour cells was half the statement's time.
    */
   columns?: readonly string[] | undefined;
+  /**
+   * A part that reads tables of its own (`none`) by plans that suit any values (lookups by key): it may
+   * join the statement with a reused generic plan (`queryParts`).
+   */
+  genericPlan?: boolean | undefined;
 }
 
 export const part = (
   reads: Cte | readonly Cte[],
   query: RawBuilder<unknown>,
-  columns?: readonly string[],
-): Part => ({
-  reads: typeof reads === 'string' ? [reads] : reads,
-  sql: query,
-  columns,
-});
+  options: Pick<Part, 'columns' | 'genericPlan'> = {},
+): Part => ({ reads: typeof reads === 'string' ? [reads] : reads, sql: query, ...options });
 
 /** A total over rows shaped like rollup rows: null when no post reported the metric. */
 const reported = (m: string, as: string) =>
@@ -305,9 +306,9 @@ export function statementOf(
 /**
  * Runs several SELECTs over the CTEs of `postSetCtes` and returns each part as a JSON array. A part may
  * order its rows with a column `ord`; JSON turns bigint sums into numbers and timestamps into ISO strings.
- * Parts that read only rollup rows go into one statement run with a reused generic plan (`genericPlanDb`:
- * a range's rollup rows are read by the same index whatever the range), the others into one planned for
- * their values; the two run side by side.
+ * Parts that read only rollup rows (or their own tables, by key: `genericPlan`) go into one statement run
+ * with a reused generic plan (`genericPlanDb`: a range's rollup rows are read by the same index whatever
+ * the range), the others into one planned for their values; the two run side by side.
  */
 export async function queryParts<K extends string>(
   ctx: DomainContext,
@@ -317,7 +318,8 @@ export async function queryParts<K extends string>(
 ): Promise<Record<K, unknown[]>> {
   const entries = Object.entries(parts) as [K, Part][];
   const rollup = hourlyRollupFits(ctx.timezone);
-  const onRollups = (q: Part) => rollup && q.reads.every((r) => rollupCtes.has(r));
+  const onRollups = (q: Part) =>
+    q.reads.every((r) => (r === 'none' ? q.genericPlan : rollup && rollupCtes.has(r)));
   const generic = entries.filter(([, q]) => onRollups(q));
   const custom = entries.filter(([, q]) => !onRollups(q));
   const run = async (statement: RawBuilder<Record<string, unknown[]>>, db: DomainContext['db']) => {
