@@ -13,7 +13,7 @@ import { createApiKey } from '@postpulse/tenancy';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { cpuByProcess, cpuDelta, startService } from '../lib/service.js';
-import { seed } from './seed.js';
+import { seed, seedAccountSnapshots } from './seed.js';
 
 const { values } = parseArgs({
   options: {
@@ -70,6 +70,8 @@ async function existing(): Promise<State | undefined> {
       await olap.query({ query: 'SELECT count() AS n FROM post_metrics_hourly_v1', format: 'JSONEachRow' })
     ).json<{ n: string }>();
     if (Number(posts?.n) !== POSTS || Number(ch[0]?.n) !== POSTS * HOURS) return undefined;
+    // Data seeded before the accounts' follower history was part of it gets that history now.
+    await seedAccountSnapshots(db, tenant.id, new Date());
     // Keys are stored hashed, so each run makes a key of its own.
     const key = await createApiKey(db, { tenantId: tenant.id, scopes: ['read'], name: 'bench' });
     return { tenantId: tenant.id, apiKey: key.api_key };

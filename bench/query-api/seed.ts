@@ -3,11 +3,21 @@
 // (post_metrics_hourly_v1) and its latest totals in Postgres (posts, post_metrics_latest, and the rollups
 // and gains the aggregator would keep). The numbers
 // follow one formula in both stores, so the latest row in Postgres equals the newest hour in ClickHouse.
-// post_metric_snapshots (raw history in Postgres) is not filled: the query API does not read it.
-import { addGains, createDb, migrateToLatest, rebuildPostAnalytics } from '@postpulse/db';
+// Each of the 4 accounts has an hourly follower count over the year and the 60 days before it (the
+// overview's follower growth). post_metric_snapshots (raw history in Postgres) is not filled: the query
+// API does not read it.
+import {
+  addGains,
+  createDb,
+  type Database,
+  ensureMonthlyPartitions,
+  migrateToLatest,
+  monthKey,
+  rebuildPostAnalytics,
+} from '@postpulse/db';
 import { sql as chSql, createOlap, ident, migrateOlap, raw } from '@postpulse/olap';
 import { createTenant } from '@postpulse/tenancy';
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 
 export interface SeedOptions {
   pgAdminUrl: string;
@@ -77,6 +87,7 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
   await sql`${addGains(observations(sql`generate_series(0, ${last}::int)`))}`.execute(db);
   await sql`ANALYZE post_gains_hourly`.execute(db);
   o.log(`postgres: gains of ${o.posts * o.hours} observations in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  await seedAccountSnapshots(db, tenant.id, o.now);
 
   t = Date.now();
   const rows = o.posts * o.hours;
@@ -109,4 +120,38 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
   await olap.close();
   await db.destroy();
   return { tenantId: tenant.id, apiKey: key.api_key };
+}
+
+const ACCOUNT_HISTORY_DAYS = 365 + 60;
+
+/**
+ * Hourly follower counts of the 4 accounts the posts belong to, and their latest rows (as the aggregator
+ * keeps them), unless the tenant has snapshots already.
+ */
+export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: string, now: Date): Promise<void> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM account_metric_snapshots WHERE tenant_id = ${tenantId}`.execute(db);
+  if ((rows[0]?.n ?? 0) > 0) return;
+  const endS = Math.floor(now.getTime() / 3_600_000) * 3600;
+  const startS = endS - ACCOUNT_HISTORY_DAYS * 86_400;
+  const months = new Set<number>();
+  for (let at = startS; at <= endS; at += 86_400) months.add(monthKey(new Date(at * 1000)));
+  months.add(monthKey(new Date(endS * 1000)));
+  await ensureMonthlyPartitions(db, 'account_metric_snapshots', months);
+  await sql`
+    INSERT INTO account_metric_snapshots (tenant_id, platform, account_id, observed_at, event_id,
+      followers_count, following_count, posts_count)
+    SELECT ${tenantId}::uuid, (ARRAY['linkedin','twitter','facebook','instagram'])[a + 1], 'acct-' || a,
+      to_timestamp(${startS}::float8 + h * 3600), md5('acc' || a || ':' || h)::uuid,
+      10000 * (a + 1) + h * (a + 1) / 3, 100 + a, h / 6
+    FROM generate_series(0, 3) AS a, generate_series(0, ${ACCOUNT_HISTORY_DAYS * 24}::int) AS h`.execute(db);
+  await sql`
+    INSERT INTO account_metrics_latest (tenant_id, platform, account_id, observed_at, event_id,
+      followers_count, following_count, posts_count)
+    SELECT DISTINCT ON (platform, account_id) tenant_id, platform, account_id, observed_at, event_id,
+      followers_count, following_count, posts_count
+    FROM account_metric_snapshots WHERE tenant_id = ${tenantId}
+    ORDER BY platform, account_id, observed_at DESC
+    ON CONFLICT (tenant_id, platform, account_id) DO NOTHING`.execute(db);
+  await sql`ANALYZE account_metric_snapshots`.execute(db);
 }

@@ -21,9 +21,9 @@ import { publishedFields, trends } from './trends.js';
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
- * Every step is an index lookup, whatever the history's length: the accounts are found by skipping from
- * one to the next along the primary key, and each end is the first row of an index range, so the part
- * suits a generic plan.
+ * Every step is an index lookup, whatever the history's length: the accounts are the tenant's rows of
+ * `account_metrics_latest` (one per account that ever reported), and each end is the first row of an
+ * index range, so the part suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
@@ -35,14 +35,8 @@ function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   return part(
     'none',
     sql`
-    WITH RECURSIVE acc AS (
-      (SELECT platform, account_id FROM account_metric_snapshots
-        WHERE tenant_id = ${ctx.tenantId} ${platform} ORDER BY platform, account_id LIMIT 1)
-      UNION ALL
-      SELECT n.platform, n.account_id FROM acc CROSS JOIN LATERAL (
-        SELECT platform, account_id FROM account_metric_snapshots
-        WHERE tenant_id = ${ctx.tenantId} ${platform} AND (platform, account_id) > (acc.platform, acc.account_id)
-        ORDER BY platform, account_id LIMIT 1) n
+    WITH acc AS (
+      SELECT platform, account_id FROM account_metrics_latest WHERE tenant_id = ${ctx.tenantId} ${platform}
     ),
     ends AS (
       SELECT ${followers(sql`a.observed_at < ${f.to}`, 'DESC')} AS last,
