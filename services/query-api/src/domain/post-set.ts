@@ -284,7 +284,7 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
 const rollupCtes: ReadonlySet<Cte> = new Set(['s', 't', 'pl', 'sp']);
 
 /** Parts as one statement: each CTE is computed once for all of them, each part is a JSON array. */
-export function statementOf(
+function statementOf(
   ctx: DomainContext,
   f: PostFilter,
   parts: readonly (readonly [string, Part])[],
