@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { contentPerformance } from '../src/domain/content.js';
@@ -41,13 +42,14 @@ const range = `start_date=${START}&end_date=${END}`;
 
 let h: Harness;
 let a: { id: string; key: string };
+let b: { id: string; key: string };
 let expectedA: ExpectedPost[];
 let inRangeA: ExpectedPost[];
 
 beforeAll(async () => {
   h = await createHarness({ now: NOW });
   a = await h.tenant('Analytics A', { timezone: TZ });
-  const b = await h.tenant('Analytics B');
+  b = await h.tenant('Analytics B');
   const dataA = tenantData({
     tenantId: a.id,
     marker: 'ana',
@@ -85,6 +87,26 @@ async function json<T>(res: Response): Promise<T> {
 }
 
 describe('GET /analytics/overview', () => {
+  it('prepares its rollup statement once, whatever the range, zone or tenant', async () => {
+    const prepared = async () => {
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(
+        h.deps.genericPlanDb,
+      );
+      return rows.filter((r) => r.statement.includes('post_rollup_hourly')).map((r) => r.statement);
+    };
+    await json(await h.get(`/api/v1/analytics/overview?${range}`, a.key));
+    const first = await prepared();
+    expect(first).toHaveLength(1);
+    for (const path of [
+      '/api/v1/analytics/overview?start_date=2026-02-03&end_date=2026-03-20',
+      `/api/v1/analytics/overview?${range}&tz=America/New_York`,
+    ]) {
+      await json(await h.get(path, a.key));
+    }
+    await json(await h.get(`/api/v1/analytics/overview?${range}`, b.key));
+    expect(await prepared()).toEqual(first);
+  });
+
   it('matches totals computed from the events, for the period and the one before', async () => {
     const body = await json<Overview>(await h.get(`/api/v1/analytics/overview?${range}`, a.key));
     expect(inRangeA.length).toBeGreaterThan(40);

@@ -71,7 +71,13 @@ export async function createHarness(opts: {
   const producer = createProducer(kafka);
   await producer.connect();
 
-  const genericPlanDb = createDb({ url: pg.url, applicationName: 'test', genericPlans: true });
+  // One connection, so a test can read the statements it prepared (pg_prepared_statements is per session).
+  const genericPlanDb = createDb({
+    url: pg.url,
+    applicationName: 'test',
+    genericPlans: true,
+    maxConnections: 1,
+  });
   const deps: AppDeps = {
     db: pg.db,
     genericPlanDb,
