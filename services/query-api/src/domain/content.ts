@@ -62,11 +62,12 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
       sql`SELECT ${bucketCase} AS bucket, 0 AS ord, ${groupColumns} FROM p
       WHERE text_length IS NOT NULL GROUP BY 1`,
     ),
-    correlation: part(
+    // The pairs (text length, engagement rate) as three arrays: one JSON type lookup per array, not per value.
+    pairs: part(
       'p',
-      sql`SELECT n, rho, 0 AS ord FROM (${spearman(
-        sql`SELECT text_length AS x, er_num::float8 / er_den AS y FROM p WHERE er_den > 0`,
-      )}) s`,
+      sql`SELECT coalesce(array_agg(text_length), '{}') AS lengths, coalesce(array_agg(er_num), '{}') AS nums,
+        coalesce(array_agg(er_den), '{}') AS dens, 0 AS ord
+      FROM p WHERE er_den > 0 AND text_length IS NOT NULL`,
     ),
   });
   const types = (parts.types as (GroupRow & { content_type: string | null })[]).sort((x, y) =>
@@ -74,7 +75,16 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
   );
   const tags = parts.tags as (GroupRow & { hashtag: string })[];
   const byLength = new Map((parts.lengths as (GroupRow & { bucket: string })[]).map((r) => [r.bucket, r]));
-  const [correlation] = parts.correlation as { n: number; rho: number | null }[];
+  // An aggregate without GROUP BY: always one row.
+  const [{ lengths, nums, dens } = { lengths: [], nums: [], dens: [] }] = parts.pairs as {
+    lengths: number[];
+    nums: number[];
+    dens: number[];
+  }[];
+  const correlation = spearman(
+    Float64Array.from(lengths),
+    Float64Array.from(nums, (v, i) => v / (dens[i] ?? 1)),
+  );
   return {
     by_content_type: types.map((r) => ({ content_type: r.content_type ?? 'unknown', ...stats(r) })),
     by_hashtag: {
@@ -93,8 +103,8 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
     }),
     length_engagement_correlation: {
       method: 'spearman' as const,
-      posts: correlation?.n ?? 0,
-      rho: round2(correlation?.rho ?? null),
+      posts: correlation.n,
+      rho: round2(correlation.rho),
     },
   };
 }
