@@ -81,9 +81,17 @@ export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
   }
   const { periods, cells } = want;
   if (periods || cells) {
+    // Each grouping: the key computed per row, and its grouping set.
     const keys: RawBuilder<unknown>[] = [];
-    if (periods) keys.push(sql`width_bucket(s.at, ${periods.bounds}::timestamptz[]) AS i`);
-    if (cells) keys.push(sql`${hourOfWeek(cells)} AS how`);
+    const sets: RawBuilder<unknown>[] = [];
+    if (periods) {
+      keys.push(sql`width_bucket(s.at, ${periods.bounds}::timestamptz[]) AS i`);
+      sets.push(sql`(i)`);
+    }
+    if (cells) {
+      keys.push(sql`${hourOfWeek(cells)} AS how`);
+      sets.push(sql`(how)`);
+    }
     const fields = [
       ...new Set([...(periods ? (want.periodFields ?? aggregateFields) : []), ...(cells ? cellFields : [])]),
     ];
@@ -96,7 +104,7 @@ export function groupsPart(want: GroupSets, totalOf: 't' | 'sp' = 't'): Part {
         ${periods ? sql`(${periods.starts}::text[])[i]` : sql`NULL::text`} AS bucket,
         ${cells ? sql`how` : sql`NULL::int`} AS how, ${aggregateColumns(fields)}
       FROM (SELECT s.*, ${sql.join(keys)} FROM s) x
-      GROUP BY GROUPING SETS (${sql.raw([periods ? '(i)' : '', cells ? '(how)' : ''].filter(Boolean).join(', '))})
+      GROUP BY GROUPING SETS (${sql.join(sets)})
       HAVING sum(posts) > 0`);
     reads.push('s');
   }
