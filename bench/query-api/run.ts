@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { createDb } from '@postpulse/db';
+import { createDb, migrateToLatest } from '@postpulse/db';
 import { createOlap } from '@postpulse/olap';
 import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
 import { createApiKey } from '@postpulse/tenancy';
@@ -70,6 +70,8 @@ async function existing(): Promise<State | undefined> {
       await olap.query({ query: 'SELECT count() AS n FROM post_metrics_hourly_v1', format: 'JSONEachRow' })
     ).json<{ n: string }>();
     if (Number(posts?.n) !== POSTS || Number(ch[0]?.n) !== POSTS * HOURS) return undefined;
+    // Data seeded by an older schema gets the newer migrations (and the rollups they rebuild) now.
+    await migrateToLatest(db);
     // Data seeded before the accounts' follower history was part of it gets that history now.
     await seedAccountSnapshots(db, tenant.id, new Date());
     // Keys are stored hashed, so each run makes a key of its own.

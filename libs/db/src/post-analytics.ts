@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { oncePerKey, precompiled } from './precompiled.js';
 
 /**
@@ -65,12 +65,20 @@ export const rollupColumns = [
  * (1 to add the post, -1 to take it out): every column of `rollupColumns`, in order. The query API reads
  * single posts in the same shape when it cannot use the rollup.
  */
-export const rollupContribution = (l: string, sign: 1 | -1 = 1) => (sign === 1 ? added(l) : takenOut(l));
+export const rollupContribution = (l: string, sign: 1 | -1 = 1) => contribution(rollupColumns, l, sign);
 
-const added = oncePerKey((l) => precompiled(rollupContributionOf(l, 1)));
-const takenOut = oncePerKey((l) => precompiled(rollupContributionOf(l, -1)));
+export type RollupColumn = (typeof rollupColumns)[number];
 
-function rollupContributionOf(l: string, sign: 1 | -1): RawBuilder<unknown> {
+const contributions = oncePerKey((key) => {
+  const [l = '', sign, columns = ''] = key.split(' ');
+  return precompiled(contributionOf(l, sign === '-1' ? -1 : 1, columns.split(',') as RollupColumn[]));
+});
+
+/** `columns` (some of `rollupColumns`, in their order) of one post's contribution, as `rollupContribution`. */
+export const contribution = (columns: readonly RollupColumn[], l: string, sign: 1 | -1) =>
+  contributions(`${l} ${sign} ${columns.join(',')}`);
+
+function contributionOf(l: string, sign: 1 | -1, columns: readonly RollupColumn[]): RawBuilder<unknown> {
   const c = (name: string) => sql.ref(`${l}.${name}`);
   const s = sql.raw(String(sign));
   const known = sql`${c('impressions')} > 0`;
@@ -81,16 +89,24 @@ function rollupContributionOf(l: string, sign: 1 | -1): RawBuilder<unknown> {
   const isKnown = (m: (typeof countedRollupMetrics)[number]) =>
     m === 'engagements' ? engKnown : sql`${c(m)} IS NOT NULL`;
   const ctrKnown = sql`${known} AND ${c('clicks')} IS NOT NULL`;
-  return sql`${s} AS posts,
-    ${sql.join(countedRollupMetrics.map((m) => sql`${s} * ${value(m)} AS ${sql.id(m)}, ${s} * (${isKnown(m)})::int AS ${sql.id(`${m}_n`)}`))},
-    CASE WHEN ${known} THEN ${s} * ${eng} ELSE 0 END AS er_num,
-    CASE WHEN ${known} THEN ${s} * ${c('impressions')} ELSE 0 END AS er_den,
-    CASE WHEN ${ctrKnown} THEN ${s} * ${c('clicks')} ELSE 0 END AS ctr_num,
-    CASE WHEN ${ctrKnown} THEN ${s} * ${c('impressions')} ELSE 0 END AS ctr_den,
-    ${s} * (coalesce(${known}, false))::int AS k,
-    CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${eng} ELSE 0 END AS e2,
-    CASE WHEN ${known} THEN ${s} * ${c('impressions')}::float8 * ${c('impressions')} ELSE 0 END AS n2,
-    CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${c('impressions')} ELSE 0 END AS en`;
+  const definitions: Record<string, RawBuilder<unknown>> = {
+    posts: s,
+    ...Object.fromEntries(
+      countedRollupMetrics.flatMap((m) => [
+        [m, sql`${s} * ${value(m)}`],
+        [`${m}_n`, sql`${s} * (${isKnown(m)})::int`],
+      ]),
+    ),
+    er_num: sql`CASE WHEN ${known} THEN ${s} * ${eng} ELSE 0 END`,
+    er_den: sql`CASE WHEN ${known} THEN ${s} * ${c('impressions')} ELSE 0 END`,
+    ctr_num: sql`CASE WHEN ${ctrKnown} THEN ${s} * ${c('clicks')} ELSE 0 END`,
+    ctr_den: sql`CASE WHEN ${ctrKnown} THEN ${s} * ${c('impressions')} ELSE 0 END`,
+    k: sql`${s} * (coalesce(${known}, false))::int`,
+    e2: sql`CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${eng} ELSE 0 END`,
+    n2: sql`CASE WHEN ${known} THEN ${s} * ${c('impressions')}::float8 * ${c('impressions')} ELSE 0 END`,
+    en: sql`CASE WHEN ${known} THEN ${s} * ${eng}::float8 * ${c('impressions')} ELSE 0 END`,
+  };
+  return sql.join(columns.map((name) => sql`${definitions[name]} AS ${sql.id(name)}`));
 }
 
 /** The UTC hour an instant falls in, whatever the session's TimeZone (date_trunc would use it). */
@@ -235,43 +251,3 @@ export const latestPostColumns = ['published_at', 'content_type', 'text_length',
 /** The copied columns of row alias `t` as one row value, to compare a latest row with its post. */
 export const latestPostRow = (t: string) =>
   sql`ROW(${sql.join(latestPostColumns.map((c) => sql.ref(`${t}.${c}`)))})`;
-
-/** Runs `fn` in the caller's transaction (a migration's) or in a new one. */
-const inTransaction = <DB>(db: Kysely<DB>, fn: (trx: Kysely<DB>) => Promise<void>) =>
-  db.isTransaction ? fn(db) : db.transaction().execute(fn);
-
-/**
- * Rebuilds every analytics table from `posts` and `post_metrics_latest` (and the latest rows' copies of
- * their post's columns, `latestPostColumns`): for the newest migration that changed them, for data
- * written straight into those tables (the query benchmark's seed), and to repair a rollup after anything
- * wrote around the aggregator. Rows are written in key order, so a tenant's consecutive hours share
- * pages.
- */
-export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await sql`UPDATE post_metrics_latest l SET ${sql.join(
-      latestPostColumns.map((c) => sql`${sql.id(c)} = p.${sql.id(c)}`),
-    )} FROM posts p
-      WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
-        AND (${latestPostRow('l')}) IS DISTINCT FROM (${latestPostRow('p')})`.execute(trx);
-    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_freshness`.execute(trx);
-    await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
-    await sql`WITH ${rollupWrites(sql`(
-      SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
-      FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(trx);
-    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily`.execute(trx);
-  });
-}
-
-/**
- * Rebuilds `post_gains_hourly` from the snapshot history in Postgres. It reaches back only as far as the
- * history is retained, so it serves the migration that introduced the table and tests; the aggregator
- * keeps the table as it writes.
- */
-export async function rebuildPostGains<DB>(db: Kysely<DB>): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await sql`TRUNCATE post_gains_hourly`.execute(trx);
-    await sql`${addGains(sql`(SELECT s.*, true AS counted FROM post_metric_snapshots s)`)}`.execute(trx);
-    await sql`ANALYZE post_gains_hourly`.execute(trx);
-  });
-}

@@ -128,6 +128,31 @@ export interface PostRollupHourlyTable {
 /** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
 export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
 
+/**
+ * Per tenant, platform, UTC day of publication and content key (`dimension`: the content type, length
+ * bucket or hashtag): sums over the latest totals of the posts published that day under that key (see
+ * contentRollupColumns in content-rollup.ts). Kept by the aggregator.
+ */
+export interface PostContentRollupDailyTable {
+  tenant_id: string;
+  platform: string;
+  day: Timestamp;
+  dimension: string;
+  key: string;
+  posts: number;
+  likes_count: number;
+  likes_count_n: number;
+  comments_count: number;
+  comments_count_n: number;
+  shares_count: number;
+  shares_count_n: number;
+  impressions: number;
+  impressions_n: number;
+  er_num: number;
+  er_den: number;
+  updated_at: Generated<Timestamp>;
+}
+
 /** What observations gained, per tenant, platform, UTC hour of observation and of the previous one. */
 export interface PostGainsHourlyTable {
   tenant_id: string;
@@ -244,6 +269,7 @@ export interface Database {
   post_metrics_latest: PostMetricsLatestTable;
   post_rollup_hourly: PostRollupHourlyTable;
   post_rollup_daily: PostRollupDailyTable;
+  post_content_rollup_daily: PostContentRollupDailyTable;
   post_gains_hourly: PostGainsHourlyTable;
   post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;

@@ -1,6 +1,9 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
   addGains,
+  contentContribution,
+  contentKeys,
+  contentRollupWrites,
   type Database,
   ensureMonthlyPartitions,
   gainedMetrics,
@@ -12,6 +15,7 @@ import {
   raiseFreshness,
   rollupContribution,
   rollupWrites,
+  utcDay,
   utcHour,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -337,6 +341,18 @@ export class PostgresStore {
           UNION ALL
           SELECT o.tenant_id, o.platform, ${utcHour(sql`o.published_at`)} AS hour, ${rollupContribution('o', -1)}
           FROM before o JOIN latest n USING (tenant_id, platform, platform_post_id)
+          WHERE o.published_at IS NOT NULL
+        )`)},
+      -- Content analysis's daily sums per content type, length bucket and hashtag follow the same rows: a
+      -- post whose type, text or hashtags changed leaves its old keys and joins its new ones.
+      ${contentRollupWrites(sql`(
+          SELECT n.tenant_id, n.platform, ${utcDay(sql`n.published_at`)} AS day, k.dimension, k.key,
+            ${contentContribution('n')}
+          FROM latest n ${contentKeys('n')} WHERE n.published_at IS NOT NULL
+          UNION ALL
+          SELECT o.tenant_id, o.platform, ${utcDay(sql`o.published_at`)} AS day, k.dimension, k.key,
+            ${contentContribution('o', -1)}
+          FROM before o JOIN latest n USING (tenant_id, platform, platform_post_id) ${contentKeys('o')}
           WHERE o.published_at IS NOT NULL
         )`)},
       -- What each observation that advanced a post's totals gained over the one before it: the latest row as

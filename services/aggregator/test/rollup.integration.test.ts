@@ -66,6 +66,76 @@ async function dailyMismatches(tenant: string) {
   return rows;
 }
 
+/**
+ * The content rollup's rows with posts, as [platform, day, dimension, key, posts, likes, likes reported,
+ * impressions, er_num, er_den]. Rows whose posts all moved to other keys are kept as zeros: the second
+ * value counts those that are not all zeros.
+ */
+async function contentRollup(tenant: string) {
+  const { rows } = await sql<{
+    platform: string;
+    day: Date;
+    dimension: string;
+    key: string;
+    posts: number;
+    likes_count: number;
+    likes_count_n: number;
+    impressions: number;
+    er_num: number;
+    er_den: number;
+  }>`SELECT platform, day, dimension, key, posts, likes_count, likes_count_n, impressions, er_num, er_den
+     FROM post_content_rollup_daily
+     WHERE tenant_id = ${tenant} AND posts <> 0 ORDER BY platform, day, dimension, key`.execute(t.db);
+  const { rows: stray } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM post_content_rollup_daily
+    WHERE tenant_id = ${tenant} AND posts = 0
+      AND (likes_count, likes_count_n, comments_count, comments_count_n, shares_count, shares_count_n,
+           impressions, impressions_n, er_num, er_den) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)`.execute(t.db);
+  return {
+    rows: rows.map((r) => [
+      r.platform,
+      new Date(r.day).toISOString().slice(0, 10),
+      r.dimension,
+      r.key,
+      r.posts,
+      r.likes_count,
+      r.likes_count_n,
+      r.impressions,
+      r.er_num,
+      r.er_den,
+    ]),
+    strayZeros: stray[0]?.n,
+  };
+}
+
+/**
+ * Content rollup rows that disagree with the rollups they must sum to: summed over the content types (one
+ * per post), a day's rows equal its daily rollup row; each all-platforms row equals the sum of its
+ * platforms' rows.
+ */
+async function contentMismatches(tenant: string) {
+  const { rows } = await sql<{ day: Date; platform: string }>`
+    WITH types AS (
+      SELECT platform, day, sum(posts) AS posts, sum(likes_count) AS likes_count, sum(impressions_n) AS impressions_n,
+        sum(er_num) AS er_num, sum(er_den) AS er_den
+      FROM post_content_rollup_daily WHERE tenant_id = ${tenant} AND dimension = 'type' GROUP BY 1, 2
+    ), daily AS (
+      SELECT platform, day, posts, likes_count, impressions_n, er_num, er_den
+      FROM post_rollup_daily WHERE tenant_id = ${tenant}
+    ), platforms AS (
+      SELECT day, dimension, key, sum(posts) FILTER (WHERE platform = 'all') AS a,
+        sum(posts) FILTER (WHERE platform <> 'all') AS p,
+        sum(er_den) FILTER (WHERE platform = 'all') AS ad, sum(er_den) FILTER (WHERE platform <> 'all') AS pd
+      FROM post_content_rollup_daily WHERE tenant_id = ${tenant} GROUP BY 1, 2, 3
+    )
+    SELECT day, platform FROM types FULL JOIN daily USING (platform, day)
+    WHERE (types.posts, types.likes_count, types.impressions_n, types.er_num, types.er_den)
+      IS DISTINCT FROM (daily.posts, daily.likes_count, daily.impressions_n, daily.er_num, daily.er_den)
+    UNION ALL
+    SELECT day, dimension || ':' || key FROM platforms WHERE (a, ad) IS DISTINCT FROM (p, pd)`.execute(t.db);
+  return rows;
+}
+
 async function gains(tenant: string) {
   const { rows } = await sql<{
     hour: Date;
@@ -104,6 +174,12 @@ const post = (
     },
     metrics: { ...emptyMetrics, ...m },
   });
+
+/** `event` with the post's content replaced. */
+const withContent = (
+  event: ReturnType<typeof post>,
+  content: { content_type: 'text' | 'image' | 'video' | 'link'; content_text: string; hashtags: string[] },
+) => ({ ...event, post: { ...(event.post as NonNullable<typeof event.post>), ...content } });
 
 describe('hourly rollup kept by the write statement', () => {
   it('sums each hour’s latest totals, keeps "not reported" apart from 0, and rates only known impressions', async () => {
@@ -308,15 +384,98 @@ describe('hourly rollup kept by the write statement', () => {
     // Redelivered and older observations change nothing.
     await store.writePostSnapshots(ids.map((i) => at(i, 3, 1)));
     const kept = await rollup(tenant);
+    const keptContent = await contentRollup(tenant);
     expect(await allPlatformMismatches(tenant)).toEqual([]);
     expect(await dailyMismatches(tenant)).toEqual([]);
+    expect(await contentMismatches(tenant)).toEqual([]);
     await rebuildPostAnalytics(t.db);
     expect(await rollup(tenant)).toEqual(kept);
+    expect(await contentRollup(tenant)).toEqual(keptContent);
     expect(kept.reduce((s, r) => s + r.posts, 0)).toBe(20);
     expect(kept.reduce((s, r) => s + r.likes_count, 0)).toBe(ids.reduce((s, i) => s + 1500 + 20 + i, 0));
     // Gains telescope to the latest totals, each post counted from zero once, whichever writer won.
     const gained = await gains(tenant);
     expect(gained.filter((r) => r.previous_hour === null).reduce((s, r) => s + r.observations, 0)).toBe(20);
     expect(gained.reduce((s, r) => s + r.likes_count, 0)).toBe(ids.reduce((s, i) => s + 1500 + 20 + i, 0));
+  });
+});
+
+describe('content rollup kept by the write statement', () => {
+  it('sums each day’s posts per content type, length bucket and hashtag, and moves a post whose content changed', async () => {
+    const tenant = randomUUID();
+    const p1 = (observed: string, likes: number) =>
+      post(tenant, 'n1', '2026-05-01T10:00:00Z', observed, {
+        likes_count: likes,
+        comments_count: 2,
+        impressions: 100,
+      });
+    const p2 = {
+      ...withContent(post(tenant, 'n2', '2026-05-01T23:30:00Z', '2026-05-03T00:00:00Z', { likes_count: 4 }), {
+        content_type: 'video',
+        content_text: 'hi',
+        hashtags: ['AI'],
+      }),
+      platform: 'twitter' as const,
+    };
+    // n3's first observation carries no attributes: its type is not known, its text and hashtags neither.
+    const p3 = postEvent({
+      tenant_id: tenant,
+      platform_post_id: 'n3',
+      observed_at: '2026-05-03T00:00:00Z',
+      post: null,
+      metrics: { ...emptyMetrics, impressions: 10 },
+    });
+    await store.writePostSnapshots([
+      withContent(p1('2026-05-03T00:00:00Z', 10), {
+        content_type: 'image',
+        content_text: 'a'.repeat(60),
+        hashtags: ['Launch', 'launch', 'ai'],
+      }),
+      p2,
+      p3,
+    ]);
+    const all = async () => (await contentRollup(tenant)).rows.filter((r) => r[0] === 'all');
+    // [platform, day, dimension, key, posts, likes, likes reported, impressions, er_num, er_den]
+    expect(await all()).toEqual([
+      ['all', '2026-05-01', 'length', '0-50', 1, 4, 1, 0, 0, 0],
+      ['all', '2026-05-01', 'length', '51-100', 1, 10, 1, 100, 12, 100],
+      ['all', '2026-05-01', 'tag', 'ai', 2, 14, 2, 100, 12, 100],
+      ['all', '2026-05-01', 'tag', 'launch', 1, 10, 1, 100, 12, 100],
+      ['all', '2026-05-01', 'type', 'image', 1, 10, 1, 100, 12, 100],
+      ['all', '2026-05-01', 'type', 'video', 1, 4, 1, 0, 0, 0],
+    ]);
+    // n3's publication time is not known yet: it is in no day.
+    expect((await contentRollup(tenant)).rows.some((r) => r[1] === '2026-05-03')).toBe(false);
+    // n1 becomes a longer video without the launch tag, with more likes; n3 gets its attributes from an
+    // older observation; n2 is refreshed with the same totals (nothing to write).
+    await store.writePostSnapshots([
+      withContent(p1('2026-05-04T00:00:00Z', 20), {
+        content_type: 'video',
+        content_text: 'b'.repeat(300),
+        hashtags: ['AI'],
+      }),
+      withContent(post(tenant, 'n3', '2026-05-02T01:00:00Z', '2026-05-02T12:00:00Z', { impressions: 5 }), {
+        content_type: 'link',
+        content_text: 'c'.repeat(501),
+        hashtags: ['ai', 'news'],
+      }),
+      { ...p2, observed_at: '2026-05-04T00:00:00Z' },
+    ]);
+    expect(await all()).toEqual([
+      ['all', '2026-05-01', 'length', '0-50', 1, 4, 1, 0, 0, 0],
+      ['all', '2026-05-01', 'length', '201-500', 1, 20, 1, 100, 22, 100],
+      ['all', '2026-05-01', 'tag', 'ai', 2, 24, 2, 100, 22, 100],
+      ['all', '2026-05-01', 'type', 'video', 2, 24, 2, 100, 22, 100],
+      // n3 keeps its newer totals (10 impressions, no likes reported).
+      ['all', '2026-05-02', 'length', '501+', 1, 0, 0, 10, 0, 10],
+      ['all', '2026-05-02', 'tag', 'ai', 1, 0, 0, 10, 0, 10],
+      ['all', '2026-05-02', 'tag', 'news', 1, 0, 0, 10, 0, 10],
+      ['all', '2026-05-02', 'type', 'link', 1, 0, 0, 10, 0, 10],
+    ]);
+    const kept = await contentRollup(tenant);
+    expect(kept.strayZeros).toBe(0);
+    expect(await contentMismatches(tenant)).toEqual([]);
+    await rebuildPostAnalytics(t.db);
+    expect(await contentRollup(tenant)).toEqual(kept);
   });
 });

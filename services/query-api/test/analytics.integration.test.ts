@@ -347,6 +347,27 @@ describe('GET /analytics/content', () => {
     );
     expect(body.length_engagement_correlation.rho).toBe(expectedLengthRateRho(inRangeA));
   });
+
+  it('counts the posts of the hours at the range’s ends, outside its whole UTC days, once', async () => {
+    // The range's last local day ends at 22:00 UTC (CEST): its posts are not in a whole UTC day.
+    const atEnd = inRangeA.filter((p) => p.published_at >= '2026-03-31T00:00:00');
+    expect(atEnd.length).toBeGreaterThan(0);
+    for (const platform of ['twitter', 'instagram']) {
+      const posts = inRangeA.filter((p) => p.platform === platform);
+      const body = await json<Content>(
+        await h.get(`/api/v1/analytics/content?${range}&platform=${platform}`, a.key),
+      );
+      for (const t of body.by_content_type) {
+        const ofType = posts.filter((p) => p.content_type === t.content_type);
+        expect(t.posts).toBe(ofType.length);
+        expect(t.avg_engagement_rate).toBe(expectedSummary(ofType).avg_engagement_rate);
+        expect(t.total_likes).toBe(expectedSummary(ofType).total_likes);
+      }
+      expect(body.by_content_type.reduce((s, t) => s + t.posts, 0)).toBe(posts.length);
+      expect(body.by_text_length.reduce((s, b) => s + b.posts, 0)).toBe(posts.length);
+      expect(body.length_engagement_correlation.rho).toBe(expectedLengthRateRho(posts));
+    }
+  });
 });
 
 describe('GET /analytics/posts/{post_id}', () => {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { gainedMetrics, rebuildPostGains } from '../post-analytics.js';
+import { gainedMetrics } from '../post-analytics.js';
+import { rebuildPostGains } from '../rebuild.js';
 
 // The activity trend (what was gained per period) must not replay every post's history per request: the
 // aggregator keeps, per tenant, platform, UTC hour of observation and UTC hour of the post's previous

@@ -1,15 +1,13 @@
 import { type Kysely, sql } from 'kysely';
-import { rebuildPostAnalytics } from '../post-analytics.js';
 
 // Content analysis joined every post of a period to its latest row for three columns: the join was most
 // of its cost (≈ 13 of 35 ms for a month of 100 k posts a year). The latest rows now carry copies of them,
-// kept by the aggregator like published_at. rebuildPostAnalytics copies them for existing rows, and
-// writes every rollup: it works on the newest schema, so only the newest migration that needs it may call
-// it (the earlier ones that did now leave it to this one).
+// kept by the aggregator like published_at. The rebuild in 20261123T0700_post_content_rollup_daily copies
+// them for existing rows: rebuildPostAnalytics works on the newest schema, so only the newest migration
+// that needs it may call it.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE post_metrics_latest
     ADD COLUMN content_type text, ADD COLUMN text_length int, ADD COLUMN hashtag_keys text[]`.execute(db);
-  await rebuildPostAnalytics(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,6 +9,7 @@ import * as postContentColumns from './20261123T0300_post_content_columns.js';
 import * as latestEngagementRateIndex from './20261123T0400_latest_engagement_rate_index.js';
 import * as postRollupDaily from './20261123T0500_post_rollup_daily.js';
 import * as latestContentColumns from './20261123T0600_latest_content_columns.js';
+import * as postContentRollupDaily from './20261123T0700_post_content_rollup_daily.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0400_latest_engagement_rate_index': latestEngagementRateIndex,
   '20261123T0500_post_rollup_daily': postRollupDaily,
   '20261123T0600_latest_content_columns': latestContentColumns,
+  '20261123T0700_post_content_rollup_daily': postContentRollupDaily,
 };

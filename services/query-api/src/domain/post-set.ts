@@ -1,8 +1,10 @@
 import type { Platform } from '@postpulse/contracts';
 import {
   allPlatforms,
+  contentContribution,
+  contentKeys,
+  contentRollupColumns,
   oncePerKey,
-  postMeasures,
   precompiled,
   rollupColumns,
   rollupContribution,
@@ -37,17 +39,6 @@ function postRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
     FROM (${latestRows(ctx, f)}) l`;
 }
 
-/**
- * One row per post with only what content analysis reads: content type, text length and hashtag keys
- * (copied from `posts` to the latest rows) and the measures it sums (`postMeasures`; the planner computes
- * only those named here).
- */
-function contentRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
-  return sql`SELECT content_type, text_length, hashtag_keys,
-      likes_count, comments_count, shares_count, impressions, er_num, er_den
-    FROM (SELECT l.content_type, l.text_length, l.hashtag_keys, ${postMeasures('l')} FROM (${latestRows(ctx, f)}) l) c`;
-}
-
 const platformCondition = (f: PostFilter, perPlatform: boolean) =>
   f.platform
     ? sql`AND r.platform = ${f.platform}`
@@ -67,15 +58,22 @@ function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): Ra
 }
 
 /**
+ * The UTC days wholly inside the period, as [firstDay, endDay): its totals are their daily rows plus the
+ * hours (or posts) before the first and after the last of them. No whole day inside: all of it is hours.
+ */
+function wholeUtcDays(f: PostFilter): { firstDay: Date; endDay: Date } {
+  const firstDay = new Date(Math.ceil(f.from.getTime() / DAY_MS) * DAY_MS);
+  const endDay = new Date(Math.floor(f.to.getTime() / DAY_MS) * DAY_MS);
+  return endDay <= firstDay ? { firstDay: f.to, endDay: f.to } : { firstDay, endDay };
+}
+
+/**
  * Rollup rows that sum to the period's totals without splitting it: the daily rows of the UTC days wholly
- * inside it, and the hourly rows of the hours before the first and after the last of them. A month is
- * about thirty daily rows and two partial days of hours, instead of 720 hourly rows.
+ * inside it (`wholeUtcDays`), and the hourly rows of the hours before and after them. A month is about
+ * thirty daily rows and two partial days of hours, instead of 720 hourly rows.
  */
 function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
-  let firstDay = new Date(Math.ceil(f.from.getTime() / DAY_MS) * DAY_MS);
-  let endDay = new Date(Math.floor(f.to.getTime() / DAY_MS) * DAY_MS);
-  // No whole UTC day inside: all of it is hours.
-  if (endDay <= firstDay) firstDay = endDay = f.to;
+  const { firstDay, endDay } = wholeUtcDays(f);
   const platform = platformCondition(f, perPlatform);
   return sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
     WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay} ${platform}
@@ -85,11 +83,32 @@ function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolea
       AND ((r.hour >= ${f.from} AND r.hour < ${firstDay}) OR (r.hour >= ${endDay} AND r.hour < ${f.to})) ${platform}`;
 }
 
+const contentIds = precompiled(sql.join(contentRollupColumns.map((c) => sql.ref(`r.${c}`))));
+
+/**
+ * Content rollup rows (dimension, key and `contentRollupColumns`) that sum to the period's figures per
+ * content type, length bucket and hashtag: the daily rows of its whole UTC days and, for the hours before
+ * and after them, the contributions of the posts published then. Posts, not hourly rows, fill the ends:
+ * they are a day's posts at most, and any zone's day ends there exactly.
+ */
+function contentRollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  const { firstDay, endDay } = wholeUtcDays(f);
+  const platform = f.platform ? sql`AND l.platform = ${f.platform}` : sql``;
+  return sql`SELECT r.dimension, r.key, ${contentIds} FROM post_content_rollup_daily r
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay}
+      AND r.platform = ${f.platform ?? allPlatforms}
+    UNION ALL
+    SELECT k.dimension, k.key, ${contentContribution('l')} FROM post_metrics_latest l ${contentKeys('l')}
+    WHERE l.tenant_id = ${ctx.tenantId}
+      AND ((l.published_at >= ${f.from} AND l.published_at < ${firstDay})
+        OR (l.published_at >= ${endDay} AND l.published_at < ${f.to})) ${platform}`;
+}
+
 /**
  * The CTEs an analytics statement can draw on, for the posts published in [from, to):
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
- * - `p`: one row per post with what content analysis reads (`contentRows`);
+ * - `c`: content rollup rows per content type, length bucket and hashtag (`contentRollupRows`);
  * - `s`: rows to sum for local days, weeks, months and weekday × hour cells, shaped like `m`: the hourly
  *   rollup rows (`post_rollup_hourly`) summed over the platforms (or of the filtered one) when every UTC
  *   hour is one local hour of the zone, else `m` itself;
@@ -111,7 +130,7 @@ export function postSetCtes(
   const ctes: RawBuilder<unknown>[] = [];
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
-  if (reads.has('p')) ctes.push(sql`p AS MATERIALIZED (${contentRows(ctx, f)})`);
+  if (reads.has('c')) ctes.push(sql`c AS MATERIALIZED (${contentRollupRows(ctx, f)})`);
   if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
   if (reads.has('t'))
     ctes.push(sql`t AS (${rollup ? periodRollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
@@ -125,7 +144,7 @@ export function postSetCtes(
 }
 
 /** The CTEs of `postSetCtes` a part may read; `none` for parts that read tables of their own. */
-export type Cte = 'l' | 'p' | 's' | 't' | 'pl' | 'sp' | 'none';
+export type Cte = 'l' | 'c' | 's' | 't' | 'pl' | 'sp' | 'none';
 
 /** One SELECT of an analytics statement and the CTEs it reads. */
 export interface Part {
@@ -138,8 +157,9 @@ export interface Part {
    */
   columns?: readonly string[] | undefined;
   /**
-   * A part that reads tables of its own (`none`) by plans that suit any values (lookups by key): it may
-   * join the statement with a reused generic plan (`queryParts`).
+   * A part whose plan suits any values (it reads by key, or by the index range that finds a period's posts,
+   * and ranks nothing): it may join the statement with a reused generic plan (`queryParts`) whatever it
+   * reads.
    */
   genericPlan?: boolean | undefined;
 }
@@ -280,8 +300,14 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
   };
 }
 
-/** The CTEs that are rollup rows when the zone fits hourly rollups (`postSetCtes`). */
-const rollupCtes: ReadonlySet<Cte> = new Set(['s', 't', 'pl', 'sp']);
+/**
+ * The CTEs read by the same index ranges whatever the period: rollup rows (`s`, `t`, `pl`, `sp`) when the
+ * zone fits hourly rollups (`postSetCtes`), and content rollup rows (`c`) in every zone.
+ */
+const genericCtes = {
+  rollup: new Set<Cte>(['s', 't', 'pl', 'sp', 'c']),
+  perPost: new Set<Cte>(['c']),
+} as const;
 
 /** Parts as one statement: each CTE is computed once for all of them, each part is a JSON array. */
 function statementOf(
@@ -306,7 +332,7 @@ function statementOf(
 /**
  * Runs several SELECTs over the CTEs of `postSetCtes` and returns each part as a JSON array. A part may
  * order its rows with a column `ord`; JSON turns bigint sums into numbers and timestamps into ISO strings.
- * Parts that read only rollup rows (or their own tables, by key: `genericPlan`) go into one statement run
+ * Parts that read only rollup rows (`genericCtes`), or are flagged `genericPlan`, go into one statement run
  * with a reused generic plan (`genericPlanDb`: a range's rollup rows are read by the same index whatever
  * the range), the others into one planned for their values; the two run side by side.
  */
@@ -317,11 +343,10 @@ export async function queryParts<K extends string>(
   previous?: PostFilter,
 ): Promise<Record<K, unknown[]>> {
   const entries = Object.entries(parts) as [K, Part][];
-  const rollup = hourlyRollupFits(ctx.timezone);
-  const onRollups = (q: Part) =>
-    q.reads.every((r) => (r === 'none' ? q.genericPlan : rollup && rollupCtes.has(r)));
-  const generic = entries.filter(([, q]) => onRollups(q));
-  const custom = entries.filter(([, q]) => !onRollups(q));
+  const ctes = hourlyRollupFits(ctx.timezone) ? genericCtes.rollup : genericCtes.perPost;
+  const isGeneric = (q: Part) => q.genericPlan === true || q.reads.every((r) => ctes.has(r));
+  const generic = entries.filter(([, q]) => isGeneric(q));
+  const custom = entries.filter(([, q]) => !isGeneric(q));
   const run = async (statement: RawBuilder<Record<string, unknown[]>>, db: DomainContext['db']) => {
     // query-api: analytics of one post set (several parts in one statement)
     const { rows } = await statement.execute(db);

@@ -1,0 +1,93 @@
+import { type RawBuilder, sql } from 'kysely';
+import { allPlatforms, contribution, type RollupColumn } from './post-analytics.js';
+import { oncePerKey, precompiled } from './precompiled.js';
+
+/** The text-length buckets content analysis reports, by characters. */
+export const lengthBuckets = [
+  { bucket: '0-50', min: 0, max: 50 },
+  { bucket: '51-100', min: 51, max: 100 },
+  { bucket: '101-200', min: 101, max: 200 },
+  { bucket: '201-500', min: 201, max: 500 },
+  { bucket: '501+', min: 501, max: null },
+] as const;
+
+/** What a post is counted under in the content rollup: its content type, length bucket and hashtags. */
+export const contentDimensions = ['type', 'length', 'tag'] as const;
+export type ContentDimension = (typeof contentDimensions)[number];
+
+/** The key of posts whose content type is not known (not one of the contract's types). */
+export const unknownContentType = 'unknown';
+
+/** The columns of a content rollup row: the sums content analysis reports, as in `rollupColumns`. */
+export const contentRollupColumns = [
+  'posts',
+  'likes_count',
+  'likes_count_n',
+  'comments_count',
+  'comments_count_n',
+  'shares_count',
+  'shares_count_n',
+  'impressions',
+  'impressions_n',
+  'er_num',
+  'er_den',
+] as const satisfies readonly RollupColumn[];
+
+/** One post's contribution to each of its content rollup rows, from its latest row in alias `l`. */
+export const contentContribution = (l: string, sign: 1 | -1 = 1) =>
+  contribution(contentRollupColumns, l, sign);
+
+/**
+ * A lateral join giving each post of the latest rows in alias `l` one row per key it is counted under,
+ * as (k.dimension, k.key): its content type, its length bucket (when the text is known) and each of its
+ * hashtag keys (lower-cased, once each).
+ */
+export const contentKeys = oncePerKey((l) => {
+  const c = (name: string) => sql.ref(`${l}.${name}`);
+  const bucket = sql.raw(
+    `CASE ${lengthBuckets
+      .map((b) =>
+        b.max === null ? `ELSE '${b.bucket}'` : `WHEN ${l}.text_length <= ${b.max} THEN '${b.bucket}'`,
+      )
+      .join(' ')} END`,
+  );
+  return precompiled(sql`CROSS JOIN LATERAL (
+      SELECT 'type' AS dimension, coalesce(${c('content_type')}, ${sql.lit(unknownContentType)}) AS key
+      UNION ALL SELECT 'length', ${bucket} WHERE ${c('text_length')} IS NOT NULL
+      UNION ALL SELECT 'tag', tag FROM unnest(${c('hashtag_keys')}) tag
+    ) k`);
+});
+
+const ids = precompiled(sql.join(contentRollupColumns.map((c) => sql.id(c))));
+const sums = precompiled(sql.join(contentRollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`)));
+const changed = precompiled(
+  sql.join(
+    contentRollupColumns.map((c) => sql`sum(${sql.id(c)}) <> 0`),
+    sql` OR `,
+  ),
+);
+
+/**
+ * The data-modifying CTEs that add signed contributions to `post_content_rollup_daily`: to their platform's
+ * rows and to the `allPlatforms` rows. `rows` yields (tenant_id, platform, day, dimension, key) and the
+ * columns of `contentContribution`; they are summed per key first and applied in key order, like
+ * `rollupWrites`. A key whose sums did not change (a newer observation with the same totals, the usual
+ * refresh of an older post) is not written.
+ */
+export function contentRollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    content_rollup_delta AS (
+      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, day, dimension, key, ${sums}
+      FROM ${rows} AS d
+      GROUP BY GROUPING SETS ((tenant_id, platform, day, dimension, key), (tenant_id, day, dimension, key))
+      HAVING ${changed}
+    ),
+    content_rollup AS (
+      INSERT INTO post_content_rollup_daily AS r (tenant_id, platform, day, dimension, key, ${ids})
+      SELECT tenant_id, platform, day, dimension, key, ${ids} FROM content_rollup_delta
+      ORDER BY tenant_id, platform, day, dimension, key
+      ON CONFLICT (tenant_id, platform, day, dimension, key) DO UPDATE SET ${sql.join(
+        contentRollupColumns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`),
+      )}, updated_at = now()
+    )`;
+}
