@@ -30,7 +30,18 @@ it('agrees with Pearson on average ranks computed naively, for many ties', () =>
   const ry = ranks(ys);
   const mean = (xs.length + 1) / 2;
   const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - mean) * ((b[i] ?? 0) - mean), 0);
-  expect(correlate(xs, ys).rho).toBeCloseTo(dot(rx, ry) / Math.sqrt(dot(rx, rx) * dot(ry, ry)), 12);
+  const expected = dot(rx, ry) / Math.sqrt(dot(rx, rx) * dot(ry, ry));
+  expect(correlate(xs, ys).rho).toBeCloseTo(expected, 12);
+  // Integers ranked by counting give the same ranks as sorting.
+  expect(spearman(Int32Array.from(xs), Float64Array.from(ys)).rho).toBeCloseTo(expected, 12);
+  expect(spearman(Int32Array.from(xs), Int32Array.from(xs)).rho).toBe(1);
+});
+
+it('ranks integers by counting as it ranks them by sorting, and refuses negative ones', () => {
+  const lengths = [0, 7, 7, 3, 100_000, 3, 3, 12];
+  const rates = [0.5, 0.1, 0.1, 0.25, 0.01, 0.3, 0.2, 0.05];
+  expect(spearman(Int32Array.from(lengths), Float64Array.from(rates))).toEqual(correlate(lengths, rates));
+  expect(() => spearman(Int32Array.from([1, -2, 3]), Float64Array.from([1, 2, 3]))).toThrow(/negative/);
 });
 
 it('is null when undefined: fewer than three pairs, or a constant variable', () => {

@@ -3,7 +3,8 @@
  * share the mean of their positions and every later sum is an exact integer.
  */
 function doubledRanks(values: Float64Array): Float64Array {
-  // A native sort of the values and a lookup per value: sorting indices with a comparator cost ten times more.
+  // A native sort of the values and a lookup per value: sorting indices with a comparator cost ten times
+  // more, and a binary search per value more than the lookup.
   const sorted = Float64Array.from(values).sort();
   const doubledOf = new Map<number, number>();
   for (let start = 0; start < sorted.length; ) {
@@ -17,17 +18,45 @@ function doubledRanks(values: Float64Array): Float64Array {
 }
 
 /**
- * Spearman's rank correlation of the pairs (xs[i], ys[i]): Pearson's correlation of average ranks. `rho`
- * is null with fewer than three pairs or when x or y is constant. Computed here rather than in Postgres,
- * where the window over every post's rate cost ≈ 5 ms of a content request (sorting a few thousand
- * numbers here costs a fraction of that). Doubled ranks average n + 1 and their sums are exact integers,
- * so a constant variable has exactly zero variance, not rounding noise.
+ * `doubledRanks` of non-negative integers (text lengths, at most 100,000 by the event contract), by
+ * counting how many values lie below each: no sort, a third of the time.
  */
-export function spearman(xs: Float64Array, ys: Float64Array): { n: number; rho: number | null } {
+function countedDoubledRanks(values: Int32Array): Float64Array {
+  let max = 0;
+  for (const v of values) {
+    if (v < 0) throw new Error('countedDoubledRanks: negative value');
+    if (v > max) max = v;
+  }
+  const counts = new Int32Array(max + 1);
+  for (const v of values) counts[v] = (counts[v] as number) + 1;
+  const below = new Int32Array(max + 1);
+  for (let v = 0, acc = 0; v <= max; v++) {
+    below[v] = acc;
+    acc += counts[v] as number;
+  }
+  // First position below + 1, last below + count.
+  return Float64Array.from(values, (v) => 2 * (below[v] as number) + (counts[v] as number) + 1);
+}
+
+const ranksOf = (values: Int32Array | Float64Array) =>
+  values instanceof Int32Array ? countedDoubledRanks(values) : doubledRanks(values);
+
+/**
+ * Spearman's rank correlation of the pairs (xs[i], ys[i]): Pearson's correlation of average ranks. `rho`
+ * is null with fewer than three pairs or when x or y is constant. Non-negative integers may come as an
+ * Int32Array, ranked by counting. Computed here rather than in Postgres, where the window over every
+ * post's rate cost ≈ 5 ms of a content request (sorting a few thousand numbers here costs a fraction of
+ * that). Doubled ranks average n + 1 and their sums are exact integers, so a constant variable has exactly
+ * zero variance, not rounding noise.
+ */
+export function spearman(
+  xs: Int32Array | Float64Array,
+  ys: Int32Array | Float64Array,
+): { n: number; rho: number | null } {
   const n = xs.length;
   if (n !== ys.length) throw new Error('spearman: xs and ys differ in length');
-  const rx = doubledRanks(xs);
-  const ry = doubledRanks(ys);
+  const rx = ranksOf(xs);
+  const ry = ranksOf(ys);
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
