@@ -14,7 +14,9 @@ function doubledRanks(values: Float64Array): Float64Array {
     doubledOf.set(v, start + 1 + end);
     start = end;
   }
-  return values.map((v) => doubledOf.get(v) ?? 0);
+  const doubled = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) doubled[i] = doubledOf.get(values[i] as number) ?? 0;
+  return doubled;
 }
 
 /**
@@ -22,20 +24,28 @@ function doubledRanks(values: Float64Array): Float64Array {
  * counting how many values lie below each: no sort, a third of the time.
  */
 function countedDoubledRanks(values: Int32Array): Float64Array {
+  const n = values.length;
   let max = 0;
-  for (const v of values) {
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
     if (v < 0) throw new Error('countedDoubledRanks: negative value');
     if (v > max) max = v;
   }
   const counts = new Int32Array(max + 1);
-  for (const v of values) counts[v] = (counts[v] as number) + 1;
+  for (let i = 0; i < n; i++) counts[values[i] as number]++;
   const below = new Int32Array(max + 1);
   for (let v = 0, acc = 0; v <= max; v++) {
     below[v] = acc;
     acc += counts[v] as number;
   }
-  // First position below + 1, last below + count.
-  return Float64Array.from(values, (v) => 2 * (below[v] as number) + (counts[v] as number) + 1);
+  // First position below + 1, last below + count. (Indexed loops: a typed array's iterator and
+  // `from` with a mapping function cost several times more.)
+  const doubled = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    doubled[i] = 2 * (below[v] as number) + (counts[v] as number) + 1;
+  }
+  return doubled;
 }
 
 const ranksOf = (values: Int32Array | Float64Array) =>
