@@ -17,6 +17,8 @@ it('gives tied values the mean of their ranks, in either variable', () => {
   // Ranks x: 1, 2.5, 2.5, 4 and y: 1.5, 3, 1.5, 4; Pearson on them is 3.75 / 4.5.
   expect(correlate([10, 20, 20, 30], [5, 7, 5, 9]).rho).toBeCloseTo(5 / 6, 12);
   expect(correlate([5, 7, 5, 9], [10, 20, 20, 30]).rho).toBeCloseTo(5 / 6, 12);
+  // −0 is 0.
+  expect(correlate([10, 20, 20, 30], [0, 7, -0, 9]).rho).toBeCloseTo(5 / 6, 12);
 });
 
 it('agrees with Pearson on average ranks computed naively, for many ties', () => {

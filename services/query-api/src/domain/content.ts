@@ -40,16 +40,21 @@ const stats = (r: GroupRow) => ({
 });
 
 /**
- * The sums per key of one dimension of the content rollup rows (`c`), column-wise. Keys whose posts all
+ * The sums per content type, length bucket and hashtag, from the content rollup rows (`c`) in one pass,
+ * column-wise: hashtags only with the minimum of posts and only the most used. Keys whose posts all
  * moved to other keys keep rows of zeros; they are not listed.
  */
-const groupsOf = (dimension: ContentDimension, minPosts = 1, rest = sql``) =>
-  part(
-    'c',
-    sql`SELECT key, ${aggregateColumns(fields)} FROM c WHERE dimension = ${dimension}
-      GROUP BY key HAVING sum(posts) >= ${minPosts} ${rest}`,
-    { columns: ['key', ...fields] },
-  );
+const groupsPart = part(
+  'c',
+  sql`SELECT * FROM (
+      SELECT dimension, key, ${aggregateColumns(fields)},
+        row_number() OVER (PARTITION BY dimension ORDER BY sum(posts) DESC, key) AS rank
+      FROM c GROUP BY dimension, key
+      HAVING sum(posts) >= CASE WHEN dimension = 'tag' THEN ${MIN_POSTS_PER_HASHTAG} ELSE 1 END
+    ) g
+    WHERE dimension <> 'tag' OR rank <= ${MAX_HASHTAGS}`,
+  { columns: ['dimension', 'key', ...fields] },
+);
 
 /** The bytes of a bytea as JSON gives it: "\\x" and hex digits. */
 function bytesOf(hex: string): DataView {
@@ -75,9 +80,7 @@ function float64s(hex: string): Float64Array {
 
 export async function contentPerformance(ctx: DomainContext, filter: PostFilter) {
   const parts = await queryParts(ctx, filter, {
-    types: groupsOf('type'),
-    lengths: groupsOf('length'),
-    tags: groupsOf('tag', MIN_POSTS_PER_HASHTAG, sql`ORDER BY sum(posts) DESC, key LIMIT ${MAX_HASHTAGS}`),
+    groups: groupsPart,
     // The pairs (text length, engagement rate) packed as bytes (int4send / float8send): Postgres writes
     // and the API reads a few thousand values of each as one hex string, not as text numbers. Read by
     // the index that finds the period's posts, whatever the period: a generic plan suits.
@@ -89,10 +92,11 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
       { genericPlan: true },
     ),
   });
-  const byKey = (rows: unknown[]) => rows as GroupRow[];
-  const types = byKey(parts.types).sort((x, y) => (x.key < y.key ? -1 : 1));
-  const tags = byKey(parts.tags).sort((x, y) => y.posts - x.posts || (x.key < y.key ? -1 : 1));
-  const byLength = new Map(byKey(parts.lengths).map((r) => [r.key, r]));
+  const groups = parts.groups as (GroupRow & { dimension: ContentDimension })[];
+  const of = (dimension: ContentDimension) => groups.filter((g) => g.dimension === dimension);
+  const types = of('type').sort((x, y) => (x.key < y.key ? -1 : 1));
+  const tags = of('tag').sort((x, y) => y.posts - x.posts || (x.key < y.key ? -1 : 1));
+  const byLength = new Map(of('length').map((r) => [r.key, r]));
   // An aggregate without GROUP BY: always one row.
   const [{ lengths, rates } = { lengths: '\\x', rates: '\\x' }] = parts.pairs as {
     lengths: string;

@@ -130,7 +130,7 @@ export function postSetCtes(
   const ctes: RawBuilder<unknown>[] = [];
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
-  if (reads.has('c')) ctes.push(sql`c AS MATERIALIZED (${contentRollupRows(ctx, f)})`);
+  if (reads.has('c')) ctes.push(sql`c AS (${contentRollupRows(ctx, f)})`);
   if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
   if (reads.has('t'))
     ctes.push(sql`t AS (${rollup ? periodRollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);

@@ -3,20 +3,61 @@
  * share the mean of their positions and every later sum is an exact integer.
  */
 function doubledRanks(values: Float64Array): Float64Array {
-  // A native sort of the values and a lookup per value: sorting indices with a comparator cost ten times
-  // more, and a binary search per value more than the lookup.
+  // A native sort of the values, then each value's rank from a table keyed by its bits: sorting indices
+  // with a comparator cost ten times more, a Map (which boxes every double) twice as much.
+  const n = values.length;
   const sorted = Float64Array.from(values).sort();
-  const doubledOf = new Map<number, number>();
-  for (let start = 0; start < sorted.length; ) {
+  const table = new RankTable(n);
+  for (let start = 0; start < n; ) {
     const v = sorted[start] as number;
     let end = start + 1;
-    while (end < sorted.length && sorted[end] === v) end++;
-    doubledOf.set(v, start + 1 + end);
+    while (end < n && sorted[end] === v) end++;
+    table.set(v, start + 1 + end);
     start = end;
   }
-  const doubled = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) doubled[i] = doubledOf.get(values[i] as number) ?? 0;
+  const doubled = new Float64Array(n);
+  for (let i = 0; i < n; i++) doubled[i] = table.get(values[i] as number);
   return doubled;
+}
+
+/** Doubled ranks by value: open addressing over a power-of-two table at most half full. */
+class RankTable {
+  private readonly keys: Float64Array;
+  /** 0 marks an empty slot: doubled ranks are at least 2. */
+  private readonly ranks: Float64Array;
+  private readonly mask: number;
+  private readonly scratch = new Float64Array(1);
+  private readonly bits = new Uint32Array(this.scratch.buffer);
+
+  constructor(entries: number) {
+    let size = 16;
+    while (size < entries * 2) size *= 2;
+    this.keys = new Float64Array(size);
+    this.ranks = new Float64Array(size);
+    this.mask = size - 1;
+  }
+
+  private slot(v: number): number {
+    // −0 and 0 are one value (as the sort and === have them) with two bit patterns.
+    this.scratch[0] = v === 0 ? 0 : v;
+    const mixed = Math.imul(
+      (this.bits[0] as number) ^ Math.imul(this.bits[1] as number, 0x9e3779b1),
+      0x85ebca6b,
+    );
+    let i = (mixed >>> 0) & this.mask;
+    while (this.ranks[i] !== 0 && this.keys[i] !== v) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  set(v: number, rank: number): void {
+    const i = this.slot(v);
+    this.keys[i] = v;
+    this.ranks[i] = rank;
+  }
+
+  get(v: number): number {
+    return this.ranks[this.slot(v)] as number;
+  }
 }
 
 /**
@@ -32,7 +73,10 @@ function countedDoubledRanks(values: Int32Array): Float64Array {
     if (v > max) max = v;
   }
   const counts = new Int32Array(max + 1);
-  for (let i = 0; i < n; i++) counts[values[i] as number]++;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    counts[v] = (counts[v] as number) + 1;
+  }
   const below = new Int32Array(max + 1);
   for (let v = 0, acc = 0; v <= max; v++) {
     below[v] = acc;
@@ -53,11 +97,11 @@ const ranksOf = (values: Int32Array | Float64Array) =>
 
 /**
  * Spearman's rank correlation of the pairs (xs[i], ys[i]): Pearson's correlation of average ranks. `rho`
- * is null with fewer than three pairs or when x or y is constant. Non-negative integers may come as an
- * Int32Array, ranked by counting. Computed here rather than in Postgres, where the window over every
- * post's rate cost ≈ 5 ms of a content request (sorting a few thousand numbers here costs a fraction of
- * that). Doubled ranks average n + 1 and their sums are exact integers, so a constant variable has exactly
- * zero variance, not rounding noise.
+ * is null with fewer than three pairs or when x or y is constant; no value may be NaN. Non-negative
+ * integers may come as an Int32Array, ranked by counting. Computed here rather than in Postgres, where the
+ * window over every post's rate cost ≈ 5 ms of a content request (ranking 7,000 pairs here costs ≈ 1 ms).
+ * Doubled ranks average n + 1 and their sums are exact integers, so a constant variable has exactly zero
+ * variance, not rounding noise.
  */
 export function spearman(
   xs: Int32Array | Float64Array,
