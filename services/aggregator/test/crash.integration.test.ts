@@ -174,7 +174,7 @@ it('loses and doubles nothing when the aggregator is SIGKILLed again and again m
     described: TENANTS.length * POSTS_PER_TENANT,
   });
   // The dashboard's rollups survived the kills too: their platform rows, and their rows summed over the
-  // platforms, hourly and daily, each add up to the latest totals, all posts counted.
+  // platforms, hourly, daily and per content type, each add up to the latest totals, all posts counted.
   const rollup = await sql<{ all: boolean; s: string; n: number }>`
       SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
       FROM post_rollup_hourly GROUP BY 1 ORDER BY 1`.execute(pg);
@@ -187,6 +187,11 @@ it('loses and doubles nothing when the aggregator is SIGKILLed again and again m
       SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
       FROM post_rollup_daily GROUP BY 1 ORDER BY 1`.execute(pg);
   expect(daily.rows).toEqual(rollup.rows);
+  // So did the content rollup: each post once under its content type.
+  const types = await sql<{ all: boolean; s: string; n: number }>`
+      SELECT platform = 'all' AS all, sum(impressions)::text AS s, sum(posts)::int AS n
+      FROM post_content_rollup_daily WHERE dimension = 'type' GROUP BY 1 ORDER BY 1`.execute(pg);
+  expect(types.rows).toEqual(rollup.rows);
 
   // ClickHouse: the micro-batch that was in flight at the last commit may still be landing; wait for it.
   await waitUntil(
