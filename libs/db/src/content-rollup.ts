@@ -16,7 +16,7 @@ export const contentDimensions = ['type', 'length', 'tag'] as const;
 export type ContentDimension = (typeof contentDimensions)[number];
 
 /** The key of posts whose content type is not known (not one of the contract's types). */
-export const unknownContentType = 'unknown';
+const unknownContentType = 'unknown';
 
 /** The columns of a content rollup row: the sums content analysis reports, as in `rollupColumns`. */
 export const contentRollupColumns = [

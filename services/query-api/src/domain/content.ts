@@ -20,6 +20,7 @@ const fields = [
 ] as const satisfies readonly AggregateField[];
 
 interface GroupRow {
+  dimension: ContentDimension;
   key: string;
   posts: number;
   likes: number | null;
@@ -44,7 +45,7 @@ const stats = (r: GroupRow) => ({
  * column-wise: hashtags only with the minimum of posts and only the most used. Keys whose posts all
  * moved to other keys keep rows of zeros; they are not listed.
  */
-const groupsPart = part(
+const contentGroupsPart = part(
   'c',
   sql`SELECT * FROM (
       SELECT dimension, key, ${aggregateColumns(fields)},
@@ -80,7 +81,7 @@ function float64s(hex: string): Float64Array {
 
 export async function contentPerformance(ctx: DomainContext, filter: PostFilter) {
   const parts = await queryParts(ctx, filter, {
-    groups: groupsPart,
+    groups: contentGroupsPart,
     // The pairs (text length, engagement rate) packed as bytes (int4send / float8send): Postgres writes
     // and the API reads a few thousand values of each as one hex string, not as text numbers. Planned for
     // its values, beside the groups' statement: a month's posts are read faster by a bitmap of their pages
@@ -92,7 +93,7 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
       FROM l WHERE impressions > 0 AND text_length IS NOT NULL`,
     ),
   });
-  const groups = parts.groups as (GroupRow & { dimension: ContentDimension })[];
+  const groups = parts.groups as GroupRow[];
   const of = (dimension: ContentDimension) => groups.filter((g) => g.dimension === dimension);
   const types = of('type').sort((x, y) => (x.key < y.key ? -1 : 1));
   const tags = of('tag').sort((x, y) => y.posts - x.posts || (x.key < y.key ? -1 : 1));
