@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { allPlatforms, contribution, type RollupColumn } from './post-analytics.js';
+import { allPlatforms, anySumChanged, contribution, type RollupColumn } from './post-analytics.js';
 import { oncePerKey, precompiled } from './precompiled.js';
 
 /** The text-length buckets content analysis reports, by characters. */
@@ -60,19 +60,14 @@ export const contentKeys = oncePerKey((l) => {
 
 const ids = precompiled(sql.join(contentRollupColumns.map((c) => sql.id(c))));
 const sums = precompiled(sql.join(contentRollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`)));
-const changed = precompiled(
-  sql.join(
-    contentRollupColumns.map((c) => sql`sum(${sql.id(c)}) <> 0`),
-    sql` OR `,
-  ),
-);
+const changed = anySumChanged(contentRollupColumns);
 
 /**
  * The data-modifying CTEs that add signed contributions to `post_content_rollup_daily`: to their platform's
  * rows and to the `allPlatforms` rows. `rows` yields (tenant_id, platform, day, dimension, key) and the
- * columns of `contentContribution`; they are summed per key first and applied in key order, like
- * `rollupWrites`. A key whose sums did not change (a newer observation with the same totals, the usual
- * refresh of an older post) is not written.
+ * columns of `contentContribution`; they are summed per key first, keys whose sums did not change (a
+ * newer observation with the same totals, the usual refresh of an older post) are dropped, and the rest
+ * applied in key order, like `rollupWrites`.
  */
 export function contentRollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`

@@ -126,6 +126,20 @@ export const allPlatforms = 'all';
 export const utcDay = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 day', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
+/**
+ * A HAVING condition true when any of `columns` sums to something other than 0: a key whose delta is zero
+ * (a post rewritten as it was, or one whose totals did not change) is not written.
+ */
+export const anySumChanged = (columns: readonly string[]) =>
+  precompiled(
+    sql.join(
+      columns.map((c) => sql`sum(${sql.id(c)}) <> 0`),
+      sql` OR `,
+    ),
+  );
+
+const rollupChanged = anySumChanged(rollupColumns);
+
 const addExcluded = (table: string) =>
   sql.join(
     rollupColumns.map((c) => sql`${sql.id(c)} = ${sql.id(table)}.${sql.id(c)} + excluded.${sql.id(c)}`),
@@ -135,14 +149,16 @@ const addExcluded = (table: string) =>
  * The data-modifying CTEs that add signed contributions to the rollups: to their platform's row and to the
  * `allPlatforms` row, of their UTC hour (`post_rollup_hourly`) and of their UTC day (`post_rollup_daily`).
  * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per key
- * first (`rollup_delta`) and applied in key order, hours before days, so concurrent writers take row locks in
- * one order. Additions commute, so writers never wait for each other's reads.
+ * first (`rollup_delta`; keys whose sums are all zero are dropped) and applied in key order, hours before
+ * days, so concurrent writers take row locks in one order. Additions commute, so writers never wait for
+ * each other's reads.
  */
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     rollup_delta AS (
       SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, hour, ${sums} FROM ${rows} AS d
       GROUP BY GROUPING SETS ((tenant_id, platform, hour), (tenant_id, hour))
+      HAVING ${rollupChanged}
     ),
     rollup_hourly AS (
       INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
