@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import { allPlatforms, anySumChanged, contribution, type RollupColumn } from './post-analytics.js';
+import { allPlatforms, contribution, type RollupColumn, rollupWriteSql, utcDay } from './post-analytics.js';
 import { oncePerKey, precompiled } from './precompiled.js';
 
 /** The text-length buckets content analysis reports, by characters. */
@@ -58,9 +58,7 @@ export const contentKeys = oncePerKey((l) => {
     ) k`);
 });
 
-const ids = precompiled(sql.join(contentRollupColumns.map((c) => sql.id(c))));
-const sums = precompiled(sql.join(contentRollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`)));
-const changed = anySumChanged(contentRollupColumns);
+const content = rollupWriteSql(contentRollupColumns);
 
 /**
  * The data-modifying CTEs that add signed contributions to `post_content_rollup_daily`: to their platform's
@@ -72,17 +70,25 @@ const changed = anySumChanged(contentRollupColumns);
 export function contentRollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     content_rollup_delta AS (
-      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, day, dimension, key, ${sums}
+      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, day, dimension, key, ${content.sums}
       FROM ${rows} AS d
       GROUP BY GROUPING SETS ((tenant_id, platform, day, dimension, key), (tenant_id, day, dimension, key))
-      HAVING ${changed}
+      HAVING ${content.changed}
     ),
     content_rollup AS (
-      INSERT INTO post_content_rollup_daily AS r (tenant_id, platform, day, dimension, key, ${ids})
-      SELECT tenant_id, platform, day, dimension, key, ${ids} FROM content_rollup_delta
+      INSERT INTO post_content_rollup_daily AS r (tenant_id, platform, day, dimension, key, ${content.ids})
+      SELECT tenant_id, platform, day, dimension, key, ${content.ids} FROM content_rollup_delta
       ORDER BY tenant_id, platform, day, dimension, key
-      ON CONFLICT (tenant_id, platform, day, dimension, key) DO UPDATE SET ${sql.join(
-        contentRollupColumns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`),
-      )}, updated_at = now()
+      ON CONFLICT (tenant_id, platform, day, dimension, key) DO UPDATE SET ${content.addToRow}, updated_at = now()
     )`;
 }
+
+/**
+ * The rows `contentRollupWrites` takes, from latest rows (`source`, read as alias `l`) of posts with a
+ * publication time: one per key each post is counted under, its contribution times `sign` (1 to add the
+ * post, -1 to take it out).
+ */
+export const contentRollupRowsOf = (source: RawBuilder<unknown>, l: string, sign: 1 | -1 = 1) =>
+  sql`SELECT ${sql.ref(`${l}.tenant_id`)}, ${sql.ref(`${l}.platform`)}, ${utcDay(sql.ref(`${l}.published_at`))} AS day,
+      k.dimension, k.key, ${contentContribution(l, sign)}
+    FROM ${source} ${sql.id(l)} ${contentKeys(l)} WHERE ${sql.ref(`${l}.published_at`)} IS NOT NULL`;

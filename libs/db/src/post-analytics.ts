@@ -113,9 +113,6 @@ function contributionOf(l: string, sign: 1 | -1, columns: readonly RollupColumn[
 export const utcHour = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 hour', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
-const rollupIds = precompiled(sql.join(rollupColumns.map((c) => sql.id(c))));
-const sums = precompiled(sql.join(rollupColumns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`)));
-
 /**
  * The rollup's platform for rows summed over every platform: most reads do not split by platform, and
  * one row per hour is several times fewer rows to read than one per platform.
@@ -127,23 +124,27 @@ export const utcDay = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 day', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
 /**
- * A HAVING condition true when any of `columns` sums to something other than 0: a key whose delta is zero
- * (a post rewritten as it was, or one whose totals did not change) is not written.
+ * What a rollup of `columns` (sums over posts) is written with, each compiled once: the column list, their
+ * sums, a HAVING condition true when any sum is not 0 (a key whose delta is zero, a post rewritten as it
+ * was or one whose totals did not change, is not written), and the SET that adds `excluded` to row `r`.
  */
-export const anySumChanged = (columns: readonly string[]) =>
-  precompiled(
-    sql.join(
-      columns.map((c) => sql`sum(${sql.id(c)}) <> 0`),
-      sql` OR `,
+export function rollupWriteSql(columns: readonly string[]) {
+  return {
+    ids: precompiled(sql.join(columns.map((c) => sql.id(c)))),
+    sums: precompiled(sql.join(columns.map((c) => sql`sum(${sql.id(c)}) AS ${sql.id(c)}`))),
+    changed: precompiled(
+      sql.join(
+        columns.map((c) => sql`sum(${sql.id(c)}) <> 0`),
+        sql` OR `,
+      ),
     ),
-  );
+    addToRow: precompiled(
+      sql.join(columns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)} + excluded.${sql.id(c)}`)),
+    ),
+  };
+}
 
-const rollupChanged = anySumChanged(rollupColumns);
-
-const addExcluded = (table: string) =>
-  sql.join(
-    rollupColumns.map((c) => sql`${sql.id(c)} = ${sql.id(table)}.${sql.id(c)} + excluded.${sql.id(c)}`),
-  );
+const rollup = rollupWriteSql(rollupColumns);
 
 /**
  * The data-modifying CTEs that add signed contributions to the rollups: to their platform's row and to the
@@ -156,22 +157,22 @@ const addExcluded = (table: string) =>
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     rollup_delta AS (
-      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, hour, ${sums} FROM ${rows} AS d
+      SELECT tenant_id, coalesce(platform, ${allPlatforms}) AS platform, hour, ${rollup.sums} FROM ${rows} AS d
       GROUP BY GROUPING SETS ((tenant_id, platform, hour), (tenant_id, hour))
-      HAVING ${rollupChanged}
+      HAVING ${rollup.changed}
     ),
     rollup_hourly AS (
-      INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollupIds})
-      SELECT tenant_id, platform, hour, ${rollupIds} FROM rollup_delta
+      INSERT INTO post_rollup_hourly AS r (tenant_id, platform, hour, ${rollup.ids})
+      SELECT tenant_id, platform, hour, ${rollup.ids} FROM rollup_delta
       ORDER BY tenant_id, hour, platform
-      ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${addExcluded('r')}, updated_at = now()
+      ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
     ),
     rollup_daily AS (
-      INSERT INTO post_rollup_daily AS r (tenant_id, platform, day, ${rollupIds})
-      SELECT tenant_id, platform, ${utcDay(sql`hour`)} AS day, ${sums} FROM rollup_delta
+      INSERT INTO post_rollup_daily AS r (tenant_id, platform, day, ${rollup.ids})
+      SELECT tenant_id, platform, ${utcDay(sql`hour`)} AS day, ${rollup.sums} FROM rollup_delta
       GROUP BY 1, 2, 3
       ORDER BY tenant_id, day, platform
-      ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${addExcluded('r')}, updated_at = now()
+      ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
     )`;
 }
 

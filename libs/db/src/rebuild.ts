@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { contentContribution, contentKeys, contentRollupWrites } from './content-rollup.js';
+import { contentRollupRowsOf, contentRollupWrites } from './content-rollup.js';
 import {
   addGains,
   latestPostColumns,
@@ -7,7 +7,6 @@ import {
   raiseFreshness,
   rollupContribution,
   rollupWrites,
-  utcDay,
   utcHour,
 } from './post-analytics.js';
 
@@ -36,10 +35,7 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
     await sql`WITH ${rollupWrites(sql`(
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
       FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(trx);
-    await sql`WITH ${contentRollupWrites(sql`(
-      SELECT l.tenant_id, l.platform, ${utcDay(sql`l.published_at`)} AS day, k.dimension, k.key,
-        ${contentContribution('l')}
-      FROM post_metrics_latest l ${contentKeys('l')} WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(
+    await sql`WITH ${contentRollupWrites(sql`(${contentRollupRowsOf(sql`post_metrics_latest`, 'l')})`)} SELECT 1`.execute(
       trx,
     );
     await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily, post_content_rollup_daily`.execute(

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { contentRollupColumns } from './content-rollup.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -133,25 +134,10 @@ export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: 
  * bucket or hashtag): sums over the latest totals of the posts published that day under that key (see
  * contentRollupColumns in content-rollup.ts). Kept by the aggregator.
  */
-export interface PostContentRollupDailyTable {
-  tenant_id: string;
-  platform: string;
-  day: Timestamp;
-  dimension: string;
-  key: string;
-  posts: number;
-  likes_count: number;
-  likes_count_n: number;
-  comments_count: number;
-  comments_count_n: number;
-  shares_count: number;
-  shares_count_n: number;
-  impressions: number;
-  impressions_n: number;
-  er_num: number;
-  er_den: number;
-  updated_at: Generated<Timestamp>;
-}
+export type PostContentRollupDailyTable = Pick<
+  PostRollupDailyTable,
+  'tenant_id' | 'platform' | 'day' | 'updated_at' | (typeof contentRollupColumns)[number]
+> & { dimension: string; key: string };
 
 /** What observations gained, per tenant, platform, UTC hour of observation and of the previous one. */
 export interface PostGainsHourlyTable {

@@ -1,8 +1,7 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
   addGains,
-  contentContribution,
-  contentKeys,
+  contentRollupRowsOf,
   contentRollupWrites,
   type Database,
   ensureMonthlyPartitions,
@@ -14,7 +13,6 @@ import {
   raiseFreshness,
   rollupContribution,
   rollupWrites,
-  utcDay,
   utcHour,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -347,13 +345,9 @@ export class PostgresStore {
       -- Content analysis's daily sums per content type, length bucket and hashtag follow the same rows: a
       -- post whose type, text or hashtags changed leaves its old keys and joins its new ones.
       ${contentRollupWrites(sql`(
-          SELECT n.tenant_id, n.platform, ${utcDay(sql`n.published_at`)} AS day, k.dimension, k.key,
-            ${contentContribution('n')}
-          FROM latest n ${contentKeys('n')} WHERE n.published_at IS NOT NULL
+          ${contentRollupRowsOf(sql`latest`, 'n')}
           UNION ALL
-          SELECT o.tenant_id, o.platform, ${utcDay(sql`o.published_at`)} AS day, k.dimension, k.key,
-            ${contentContribution('o', -1)}
-          FROM before o ${contentKeys('o')} WHERE o.published_at IS NOT NULL
+          ${contentRollupRowsOf(sql`before`, 'o', -1)}
         )`)},
       -- What each observation that advanced a post's totals gained over the one before it: the latest row as
       -- it was, or an earlier observation of this batch. The same guard as the latest rows, so a redelivered

@@ -93,15 +93,14 @@ const contentIds = precompiled(sql.join(contentRollupColumns.map((c) => sql.ref(
  */
 function contentRollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
   const { firstDay, endDay } = wholeUtcDays(f);
-  const platform = f.platform ? sql`AND l.platform = ${f.platform}` : sql``;
+  const before = latestRows(ctx, { ...f, to: firstDay });
+  const after = latestRows(ctx, { ...f, from: endDay });
   return sql`SELECT r.dimension, r.key, ${contentIds} FROM post_content_rollup_daily r
     WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay}
       AND r.platform = ${f.platform ?? allPlatforms}
     UNION ALL
-    SELECT k.dimension, k.key, ${contentContribution('l')} FROM post_metrics_latest l ${contentKeys('l')}
-    WHERE l.tenant_id = ${ctx.tenantId}
-      AND ((l.published_at >= ${f.from} AND l.published_at < ${firstDay})
-        OR (l.published_at >= ${endDay} AND l.published_at < ${f.to})) ${platform}`;
+    SELECT k.dimension, k.key, ${contentContribution('l')}
+    FROM (${before} UNION ALL ${after}) l ${contentKeys('l')}`;
 }
 
 /**
