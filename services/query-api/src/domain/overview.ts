@@ -2,7 +2,7 @@ import type { Platform } from '@postpulse/contracts';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
-import { groupsFrom, groupsPart } from './groups.js';
+import { groupsPart } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
   type AggregateRow,
@@ -97,14 +97,14 @@ export async function overview(
     },
     prevFilter,
   );
-  const previous = groupsFrom(parts.previous);
+  const previous = parts.previous;
   const growth = (parts.growth[0] as { growth: number | null } | undefined)?.growth ?? null;
   const prevGrowth = (parts.prevGrowth[0] as { growth: number | null } | undefined)?.growth ?? null;
   const freshness = (parts.freshness as { platform: string; last_observed_at: string }[]).map((r) => ({
     platform: r.platform,
     last_observed_at: new Date(r.last_observed_at).toISOString(),
   }));
-  const current = groupsFrom(parts.groups);
+  const current = parts.groups;
   const trend = await trends(ctx, {
     range: input.range,
     filter,
