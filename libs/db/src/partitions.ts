@@ -90,6 +90,11 @@ export async function dropExpiredSnapshotPartitions(
     for (const p of await listMonthlyPartitions(db, table)) {
       if (monthStart(nextMonth(p.month)) > cutoff) continue;
       await sql`DROP TABLE ${sql.id(p.name)}`.execute(db);
+      if (table === 'account_metric_snapshots') {
+        // The daily summary of those snapshots goes with them.
+        await sql`DELETE FROM account_followers_daily
+          WHERE day >= ${monthStart(p.month)} AND day < ${monthStart(nextMonth(p.month))}`.execute(db);
+      }
       dropped.push(p.name);
     }
   }

@@ -195,6 +195,18 @@ export interface AccountMetricsLatestTable extends AccountMetricColumns {
   updated_at: Generated<Timestamp>;
 }
 
+/** Per account and UTC day, its first and last observation of followers (libs/db/src/follower-days.ts). */
+export interface AccountFollowersDailyTable {
+  tenant_id: string;
+  platform: string;
+  account_id: string;
+  day: Timestamp;
+  first_observed_at: Timestamp;
+  first_followers: number;
+  last_observed_at: Timestamp;
+  last_followers: number;
+}
+
 /** A connected platform account of a tenant; tokens are AES-256-GCM ciphertexts (libs/secrets). */
 export interface PlatformAccountsTable {
   id: Generated<string>;
@@ -260,6 +272,7 @@ export interface Database {
   post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;
   account_metrics_latest: AccountMetricsLatestTable;
+  account_followers_daily: AccountFollowersDailyTable;
   platform_accounts: PlatformAccountsTable;
   ingest_posts: IngestPostsTable;
   platform_retired_metrics: PlatformRetiredMetricsTable;

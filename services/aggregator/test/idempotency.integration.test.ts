@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { getTenantDataVersion } from '@postpulse/cache';
+import { rebuildFollowerDays } from '@postpulse/db';
 import { readBestTimes, readMetricsByBucket, readPostLatestTotals } from '@postpulse/olap';
 import { stackEnv, waitUntil } from '@postpulse/testing';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyMetrics, postEvent, postMessage } from './fixtures.js';
+import { accountEvent, accountMessage, emptyMetrics, postEvent, postMessage } from './fixtures.js';
 import { chRows, createHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -188,6 +189,60 @@ describe('idempotency', () => {
     expect(parts.rows.map((r) => r.name)).toEqual(
       expect.arrayContaining(['post_metric_snapshots_p202610', 'post_metric_snapshots_p202611']),
     );
+  });
+});
+
+describe('daily follower summary', () => {
+  it('keeps each UTC day’s first and last followers whatever the order, batching and repeats', async () => {
+    const tenant = randomUUID();
+    const at = (observed_at: string, followers: number | null) =>
+      accountEvent({
+        tenant_id: tenant,
+        observed_at,
+        metrics: { followers_count: followers, following_count: null, posts_count: null },
+      });
+    const first = at('2026-11-20T00:30:00Z', 100);
+    const events = [
+      at('2026-11-20T12:00:00Z', 120),
+      at('2026-11-20T23:59:59Z', 190),
+      first,
+      at('2026-11-21T06:00:00Z', 200),
+      // No followers reported: not part of the summary.
+      at('2026-11-21T05:00:00Z', null),
+      at('2026-11-21T18:00:00Z', 260),
+      at('2026-11-21T07:00:00Z', 210),
+    ];
+    // Newest days first, one message per batch, then everything again in one batch.
+    for (const e of [...events].reverse()) await h.send(h.accountTopic, [accountMessage(e)]);
+    await h.send(h.accountTopic, events.map(accountMessage));
+    // The day's first instant again under another event id: the snapshot written first stays, here too.
+    const again = { ...first, event_id: randomUUID(), metrics: { ...first.metrics, followers_count: 999 } };
+    await h.send(h.accountTopic, [accountMessage(again)]);
+    const marker = at('2026-11-22T00:00:00Z', 300);
+    await h.send(h.accountTopic, [accountMessage(marker)]);
+    const days = () =>
+      h.db
+        .selectFrom('account_followers_daily')
+        .select(['day', 'first_observed_at', 'first_followers', 'last_observed_at', 'last_followers'])
+        .where('tenant_id', '=', tenant)
+        .orderBy('day')
+        .execute();
+    await waitUntil('the marker’s day', days, (rows) => rows.length === 3);
+    const live = await days();
+    expect(live.map((r) => [r.day.toISOString().slice(0, 10), r.first_followers, r.last_followers])).toEqual([
+      ['2026-11-20', 100, 190],
+      ['2026-11-21', 200, 260],
+      ['2026-11-22', 300, 300],
+    ]);
+    const stored = await h.db
+      .selectFrom('account_metric_snapshots')
+      .select('followers_count')
+      .where('tenant_id', '=', tenant)
+      .where('observed_at', '=', new Date(first.observed_at))
+      .executeTakeFirstOrThrow();
+    expect(stored.followers_count).toBe(100);
+    await rebuildFollowerDays(h.db);
+    expect(await days()).toEqual(live);
   });
 });
 

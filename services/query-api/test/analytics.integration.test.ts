@@ -1,3 +1,4 @@
+import type { AccountMetricsSnapshot, Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -5,6 +6,7 @@ import type { contentPerformance } from '../src/domain/content.js';
 import type { platformComparison } from '../src/domain/platform-comparison.js';
 import type { postDetail } from '../src/domain/post-detail.js';
 import type { listPosts } from '../src/domain/posts.js';
+import { resolveRange } from '../src/domain/time.js';
 import type { PostCard } from '../src/domain/top-posts.js';
 import type { trends } from '../src/domain/trends.js';
 import type { Overview } from '../src/routes/analytics/overview.js';
@@ -12,6 +14,7 @@ import type { bestTimesSchema } from '../src/routes/analytics/schema.js';
 import {
   type ExpectedPost,
   expectedActivityRateByDay,
+  expectedFollowerGrowth,
   expectedLengthRateRho,
   expectedLikesGainedByDay,
   expectedPostsObservedByDay,
@@ -22,7 +25,7 @@ import {
   localWeekdayHour,
   postRate,
 } from './expected.js';
-import { accountEvent, tenantData } from './fixtures.js';
+import { accountEvent, prng, tenantData } from './fixtures.js';
 import { bodyOf, createHarness, errorOf, type Harness } from './harness.js';
 
 type BestTimes = z.infer<typeof bestTimesSchema>;
@@ -367,6 +370,81 @@ describe('GET /analytics/content', () => {
       expect(body.by_text_length.reduce((s, b) => s + b.posts, 0)).toBe(posts.length);
       expect(body.length_engagement_correlation.rho).toBe(expectedLengthRateRho(posts));
     }
+  });
+});
+
+describe('follower growth', () => {
+  const accounts: AccountMetricsSnapshot[] = [];
+  let g: { id: string; key: string };
+  const GROWTH_TZ = 'America/New_York';
+  beforeAll(async () => {
+    g = await h.tenant('Growth G', { timezone: GROWTH_TZ });
+    const rnd = prng(11);
+    const add = (platform: Platform, account: string, ms: number, followers: number | null) =>
+      accounts.push({
+        ...accountEvent(g.id, platform, account, new Date(ms).toISOString(), 0),
+        metrics: { followers_count: followers, following_count: null, posts_count: null },
+      });
+    const start = Date.UTC(2026, 1, 10);
+    for (const [platform, account, n] of [
+      ['linkedin', 'g-li', 40],
+      ['twitter', 'g-tw', 25],
+      ['instagram', 'g-ig', 6],
+    ] as const) {
+      let followers = 1000;
+      for (let i = 0; i < n; i++) {
+        followers += Math.round((rnd() - 0.3) * 50);
+        add(platform, account, start + Math.floor(rnd() * 49 * 86_400_000), rnd() < 0.1 ? null : followers);
+      }
+    }
+    // Observations exactly at the bounds: UTC midnights and local midnights, which a range includes at its
+    // start and excludes at its end, and a burst within one UTC day.
+    add('linkedin', 'g-li', Date.UTC(2026, 2, 10), 5000);
+    add('linkedin', 'g-li', Date.UTC(2026, 2, 10, 5), 5100); // 2026-03-10 00:00 in New York
+    add('twitter', 'g-tw', Date.UTC(2026, 2, 21, 4), 7000); // 2026-03-21 00:00 in New York (EDT)
+    for (let m = 0; m < 5; m++) add('instagram', 'g-ig', Date.UTC(2026, 2, 15, 13, m * 7), 900 + m);
+    await h.ingest([], accounts);
+  });
+
+  it('equals the growth computed from the events, for any range and zone, and for the previous period', async () => {
+    const ranges = [
+      ['2026-03-01', '2026-03-31'],
+      ['2026-03-10', '2026-03-10'],
+      ['2026-03-09', '2026-03-20'],
+      ['2026-03-15', '2026-03-15'],
+      ['2026-03-21', '2026-03-25'],
+      ['2026-02-01', '2026-02-12'],
+      ['2026-01-01', '2026-01-31'],
+    ];
+    let known = 0;
+    for (const tz of [GROWTH_TZ, 'Europe/Berlin', 'Asia/Kolkata']) {
+      for (const [start, end] of ranges) {
+        const res = await h.get(
+          `/api/v1/analytics/overview?start_date=${start}&end_date=${end}&tz=${encodeURIComponent(tz)}`,
+          g.key,
+        );
+        const body = await json<Overview>(res);
+        const current = resolveRange({ start_date: start, end_date: end }, tz, NOW);
+        const days = (Date.parse(end ?? '') - Date.parse(start ?? '')) / 86_400_000 + 1;
+        const previous = resolveRange(
+          {
+            start_date: new Date(Date.parse(start ?? '') - days * 86_400_000).toISOString().slice(0, 10),
+            end_date: new Date(Date.parse(start ?? '') - 86_400_000).toISOString().slice(0, 10),
+          },
+          tz,
+          NOW,
+        );
+        const label = `${start}..${end} ${tz}`;
+        expect(body.summary.follower_growth, label).toBe(
+          expectedFollowerGrowth(accounts, current.from, current.to),
+        );
+        expect(body.previous_period.summary.follower_growth, label).toBe(
+          expectedFollowerGrowth(accounts, previous.from, previous.to),
+        );
+        if (body.summary.follower_growth !== null) known++;
+      }
+    }
+    expect(known).toBeGreaterThan(10);
   });
 });
 

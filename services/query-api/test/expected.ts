@@ -1,6 +1,6 @@
 // An independent computation of what the API should say, straight from the events the test produced.
 // It shares no code with the service: local dates come from Intl's sv-SE format, not from domain/time.ts.
-import type { PostMetricsSnapshot } from '@postpulse/contracts';
+import type { AccountMetricsSnapshot, PostMetricsSnapshot } from '@postpulse/contracts';
 
 export interface ExpectedPost {
   platform: string;
@@ -163,4 +163,32 @@ export function expectedPostsObservedByDay(
     for (const day of days) if (day >= start && day <= end) out.set(day, (out.get(day) ?? 0) + 1);
   }
   return out;
+}
+
+/**
+ * Σ over accounts of (followers at the last observation before `to`) − (followers at the last one before
+ * `from`, else the first one in [from, to)); null when no account has both.
+ */
+export function expectedFollowerGrowth(
+  events: readonly AccountMetricsSnapshot[],
+  from: Date,
+  to: Date,
+): number | null {
+  const byAccount = new Map<string, { at: number; followers: number }[]>();
+  for (const e of events) {
+    if (e.metrics.followers_count === null) continue;
+    const key = `${e.platform}|${e.account_id}`;
+    const list = byAccount.get(key) ?? [];
+    list.push({ at: Date.parse(e.observed_at), followers: e.metrics.followers_count });
+    byAccount.set(key, list);
+  }
+  let growth: number | null = null;
+  for (const list of byAccount.values()) {
+    list.sort((x, y) => x.at - y.at);
+    const before = (t: number) => list.filter((o) => o.at < t).at(-1);
+    const last = before(to.getTime());
+    const first = before(from.getTime()) ?? list.find((o) => o.at >= from.getTime() && o.at < to.getTime());
+    if (last && first) growth = (growth ?? 0) + last.followers - first.followers;
+  }
+  return growth;
 }

@@ -10,6 +10,7 @@ import * as latestEngagementRateIndex from './20261123T0400_latest_engagement_ra
 import * as postRollupDaily from './20261123T0500_post_rollup_daily.js';
 import * as latestContentColumns from './20261123T0600_latest_content_columns.js';
 import * as postContentRollupDaily from './20261123T0700_post_content_rollup_daily.js';
+import * as accountFollowersDaily from './20261123T0800_account_followers_daily.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0500_post_rollup_daily': postRollupDaily,
   '20261123T0600_latest_content_columns': latestContentColumns,
   '20261123T0700_post_content_rollup_daily': postContentRollupDaily,
+  '20261123T0800_account_followers_daily': accountFollowersDaily,
 };

@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestTimesFrom } from './best-times.js';
 import { groupsPart } from './groups.js';
@@ -14,34 +14,51 @@ import {
   summaryChange,
   summaryOf,
 } from './post-set.js';
-import { type DateRange, offsetSegments, periodBounds, previousRange } from './time.js';
+import { DAY_MS, type DateRange, offsetSegments, periodBounds, previousRange } from './time.js';
 import { postCard, topPostsPart } from './top-posts.js';
 import { publishedFields, trends } from './trends.js';
+
+const floorDay = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
+const ceilDay = (t: Date) => new Date(Math.ceil(t.getTime() / DAY_MS) * DAY_MS);
+const earlier = (x: Date, y: Date) => (x < y ? x : y);
+const later = (x: Date, y: Date) => (x > y ? x : y);
 
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
- * Every step is an index lookup, whatever the history's length: the accounts are the tenant's rows of
- * `account_metrics_latest` (one per account that ever reported), and each end is the first row of an
- * index range, so the part suits a generic plan.
+ * The accounts are the tenant's rows of `account_metrics_latest` (one per account that ever reported).
+ * Each lookup is the first row of an index range: the snapshots only within one UTC day (the hours of an
+ * end's own day, so one monthly partition is opened), the whole days before or between from
+ * `account_followers_daily`. The part suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
-  const followers = (range: RawBuilder<unknown>, order: 'ASC' | 'DESC') => sql`(
+  const account = (alias: string) =>
+    sql`${sql.ref(`${alias}.tenant_id`)} = acc.tenant_id AND ${sql.ref(`${alias}.platform`)} = acc.platform
+      AND ${sql.ref(`${alias}.account_id`)} = acc.account_id`;
+  /** The first (ASC) or last (DESC) snapshot with followers in [from, to), all within one UTC day. */
+  const snapshot = (from: Date, to: Date, order: 'ASC' | 'DESC') => sql`(
       SELECT followers_count FROM account_metric_snapshots a
-      WHERE a.tenant_id = ${ctx.tenantId} AND a.platform = acc.platform AND a.account_id = acc.account_id
-        AND ${range} AND a.followers_count IS NOT NULL
+      WHERE ${account('a')} AND a.observed_at >= ${from} AND a.observed_at < ${to}
+        AND a.followers_count IS NOT NULL
       ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
+  const lastBefore = (t: Date) => sql`coalesce(${snapshot(floorDay(t), t, 'DESC')}, (
+      SELECT last_followers FROM account_followers_daily d
+      WHERE ${account('d')} AND d.day < ${floorDay(t)} ORDER BY d.day DESC LIMIT 1))`;
+  const firstIn = (from: Date, to: Date) => sql`coalesce(
+      ${snapshot(from, earlier(to, ceilDay(from)), 'ASC')}, (
+      SELECT first_followers FROM account_followers_daily d
+      WHERE ${account('d')} AND d.day >= ${ceilDay(from)} AND d.day < ${floorDay(to)} ORDER BY d.day LIMIT 1),
+      ${snapshot(later(from, floorDay(to)), to, 'ASC')})`;
   return part(
     'none',
     sql`
     WITH acc AS (
-      SELECT platform, account_id FROM account_metrics_latest WHERE tenant_id = ${ctx.tenantId} ${platform}
+      SELECT tenant_id, platform, account_id FROM account_metrics_latest
+      WHERE tenant_id = ${ctx.tenantId} ${platform}
     ),
     ends AS (
-      SELECT ${followers(sql`a.observed_at < ${f.to}`, 'DESC')} AS last,
-        coalesce(${followers(sql`a.observed_at < ${f.from}`, 'DESC')},
-          ${followers(sql`a.observed_at >= ${f.from} AND a.observed_at < ${f.to}`, 'ASC')}) AS first
+      SELECT ${lastBefore(f.to)} AS last, coalesce(${lastBefore(f.from)}, ${firstIn(f.from, f.to)}) AS first
       FROM acc
     )
     SELECT sum(last - first)::bigint AS growth, 0 AS ord FROM ends`,
