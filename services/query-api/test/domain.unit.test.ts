@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-times.js';
+import { bestSlot, bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-times.js';
 import type { CellRow } from '../src/domain/groups.js';
 import { changePct, percent, ratioConfidenceInterval, round2 } from '../src/domain/math.js';
 import { parsePostRef } from '../src/domain/post-detail.js';
@@ -15,6 +15,7 @@ import {
   startOfLocalDay,
 } from '../src/domain/time.js';
 import { InvalidParameterError } from '../src/errors.js';
+import { prng } from './fixtures.js';
 
 describe('math', () => {
   it('rounds only at the edge and keeps null for unknowns', () => {
@@ -139,6 +140,21 @@ describe('best times', () => {
       ['Monday', 9],
     ]);
     expect(result.by_day_of_week[1]?.posts).toBe(MIN_POSTS_PER_SLOT - 1);
+  });
+
+  it('picks the overview’s best slot as the first recommendation, ties included', () => {
+    const rnd = prng(5);
+    for (let round = 0; round < 50; round++) {
+      // Few distinct rates and counts, so ties on rate, interval and posts are common.
+      const cells = Array.from({ length: 168 }, (_, how) => how)
+        .filter(() => rnd() < 0.6)
+        .map((how) => {
+          const k = MIN_POSTS_PER_SLOT - 2 + Math.floor(rnd() * 5);
+          return cell((how % 7) + 1, how % 24, k, 10 * k * (1 + Math.floor(rnd() * 3)), 100 * k);
+        });
+      expect(bestSlot(cells)).toEqual(bestTimesFrom(cells).recommendations[0]);
+    }
+    expect(bestSlot([])).toBeUndefined();
   });
 });
 

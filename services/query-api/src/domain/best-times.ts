@@ -49,6 +49,19 @@ function stats(a: Acc) {
 }
 
 export type SlotStats = ReturnType<typeof stats>;
+type Slot = { day_of_week: (typeof weekdays)[number]; hour_of_day: number } & SlotStats;
+
+/** Recommendable: enough posts with impressions, and a known rate. */
+const eligible = (s: SlotStats) =>
+  s.posts_with_impressions >= MIN_POSTS_PER_SLOT && s.engagement_rate !== null;
+
+/** Best first: rate, then the interval's lower end, posts, weekday and hour (so ties never reorder). */
+const bestFirst = (a: Slot, b: Slot) =>
+  (b.engagement_rate ?? 0) - (a.engagement_rate ?? 0) ||
+  (b.confidence_interval?.low ?? 0) - (a.confidence_interval?.low ?? 0) ||
+  b.posts - a.posts ||
+  weekdays.indexOf(a.day_of_week) - weekdays.indexOf(b.day_of_week) ||
+  a.hour_of_day - b.hour_of_day;
 
 export function bestTimesFrom(rows: readonly CellRow[]) {
   const byDay = weekdays.map(() => empty());
@@ -63,26 +76,32 @@ export function bestTimesFrom(rows: readonly CellRow[]) {
     if (hour) add(hour, r);
     if (cell) add(cell, r);
   }
-  const cells = grid.flatMap((hours, d) =>
+  const cells: Slot[] = grid.flatMap((hours, d) =>
     hours.map((a, h) => ({ day_of_week: weekdays[d] ?? 'Monday', hour_of_day: h, ...stats(a) })),
   );
-  const eligible = cells
-    .filter((c) => c.posts_with_impressions >= MIN_POSTS_PER_SLOT && c.engagement_rate !== null)
-    .sort(
-      (a, b) =>
-        (b.engagement_rate ?? 0) - (a.engagement_rate ?? 0) ||
-        (b.confidence_interval?.low ?? 0) - (a.confidence_interval?.low ?? 0) ||
-        b.posts - a.posts ||
-        weekdays.indexOf(a.day_of_week) - weekdays.indexOf(b.day_of_week) ||
-        a.hour_of_day - b.hour_of_day,
-    );
   return {
     min_posts_per_slot: MIN_POSTS_PER_SLOT,
     by_day_of_week: byDay.map((a, d) => ({ day_of_week: weekdays[d] ?? 'Monday', ...stats(a) })),
     by_hour_of_day: byHour.map((a, h) => ({ hour_of_day: h, ...stats(a) })),
     grid: cells,
-    recommendations: eligible.slice(0, 3),
+    recommendations: cells.filter(eligible).sort(bestFirst).slice(0, 3),
   };
+}
+
+/**
+ * The first recommendation of `bestTimesFrom`, or undefined, without the rest of its grid (the overview
+ * shows only this): each row is one weekday × hour cell, as `groupsPart` returns them.
+ */
+export function bestSlot(rows: readonly CellRow[]): Slot | undefined {
+  let best: Slot | undefined;
+  for (const r of rows) {
+    if (r.k < MIN_POSTS_PER_SLOT) continue;
+    const a = empty();
+    add(a, r);
+    const slot: Slot = { day_of_week: weekdays[r.dow - 1] ?? 'Monday', hour_of_day: r.hour, ...stats(a) };
+    if (eligible(slot) && (!best || bestFirst(slot, best) < 0)) best = slot;
+  }
+  return best;
 }
 
 export async function bestTimes(ctx: DomainContext, filter: PostFilter) {

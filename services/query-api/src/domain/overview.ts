@@ -1,7 +1,7 @@
 import type { Platform } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
-import { bestTimesFrom } from './best-times.js';
+import { bestSlot, MIN_POSTS_PER_SLOT } from './best-times.js';
 import { groupsPart } from './groups.js';
 import { percent, round2 } from './math.js';
 import {
@@ -130,9 +130,8 @@ export async function overview(
     basis: 'published',
     published: current.periods,
   });
-  const times = bestTimesFrom(current.cells);
   const top = parts.top.map(postCard);
-  const best = times.recommendations[0];
+  const best = bestSlot(current.cells);
   const curSummary = { ...summaryOf(current.total), follower_growth: growth };
   const prevSummary = { ...summaryOf(previous.total), follower_growth: prevGrowth };
   return {
@@ -157,7 +156,7 @@ export async function overview(
           hour_of_day: best.hour_of_day,
           engagement_rate: best.engagement_rate,
           posts: best.posts,
-          min_posts_per_slot: times.min_posts_per_slot,
+          min_posts_per_slot: MIN_POSTS_PER_SLOT,
         }
       : null,
     top_posts: top,

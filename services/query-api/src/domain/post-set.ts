@@ -312,6 +312,19 @@ export const emptyAggregate: AggregateRow = {
   en: null,
 };
 
+/** The sums of several aggregate rows, with the nulls of SQL's: null only where every row has null. */
+export function sumAggregates(rows: readonly AggregateRow[]): AggregateRow {
+  const out: AggregateRow = { ...emptyAggregate };
+  const sums = out as unknown as Record<AggregateField, number | null>;
+  for (const row of rows) {
+    for (const f of aggregateFields) {
+      const v = row[f];
+      if (v !== null) sums[f] = (sums[f] ?? 0) + v;
+    }
+  }
+  return out;
+}
+
 /** A total: 0 when there are no posts, null when posts exist but none reported the metric. */
 const total = (posts: number, v: number | null) => (posts === 0 ? 0 : v);
 
