@@ -1,4 +1,4 @@
-import type { AccountMetricsSnapshot, Platform } from '@postpulse/contracts';
+import type { AccountMetricsSnapshot, Platform, PostMetricsSnapshot } from '@postpulse/contracts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -6,7 +6,7 @@ import type { contentPerformance } from '../src/domain/content.js';
 import type { platformComparison } from '../src/domain/platform-comparison.js';
 import type { postDetail } from '../src/domain/post-detail.js';
 import type { listPosts } from '../src/domain/posts.js';
-import { resolveRange } from '../src/domain/time.js';
+import { periodStart, resolveRange } from '../src/domain/time.js';
 import type { PostCard } from '../src/domain/top-posts.js';
 import type { trends } from '../src/domain/trends.js';
 import type { Overview } from '../src/routes/analytics/overview.js';
@@ -48,6 +48,7 @@ let a: { id: string; key: string };
 let b: { id: string; key: string };
 let expectedA: ExpectedPost[];
 let inRangeA: ExpectedPost[];
+let postsA: PostMetricsSnapshot[];
 
 beforeAll(async () => {
   h = await createHarness({ now: NOW });
@@ -77,6 +78,7 @@ beforeAll(async () => {
     accountEvent(a.id, 'twitter', 'ana-acct-twitter', '2026-03-20T12:00:00Z', 480),
   ];
   await h.ingest([...dataA.posts, ...dataB.posts], accounts);
+  postsA = dataA.posts;
   expectedA = latestPosts(dataA.posts, TZ);
   inRangeA = expectedA.filter((p) => inLocalRange(p, START, END));
 });
@@ -308,6 +310,49 @@ describe('GET /analytics/trends', () => {
     const total = [...daily.values()].reduce((x, y) => x + y, 0);
     expect(body.points.reduce((s, p) => s + (p.value ?? 0), 0)).toBe(total);
     expect(body.points[0]?.period_start).toBe('2026-02-23');
+  });
+
+  it('basis=published sums each local day, week and month exactly, east and west of UTC and across DST', async () => {
+    // 2026-02-16 … 2026-04-05 holds all of tenant A's posts, and DST starts in New York (03-08) and Berlin (03-29).
+    const [start, end] = ['2026-02-16', '2026-04-05'];
+    const zones = [
+      'Europe/Berlin',
+      'America/New_York',
+      'Asia/Tokyo',
+      'Pacific/Kiritimati',
+      'America/Sao_Paulo',
+      'UTC',
+    ];
+    for (const tz of zones) {
+      for (const platform of [undefined, 'linkedin'] as const) {
+        const posts = latestPosts(postsA, tz).filter(
+          (p) => inLocalRange(p, start, end) && (!platform || p.platform === platform),
+        );
+        expect(posts.length).toBeGreaterThan(platform ? 5 : 60);
+        for (const period of ['daily', 'weekly', 'monthly'] as const) {
+          for (const metric of ['likes_count', 'engagement_rate'] as const) {
+            const query = `start_date=${start}&end_date=${end}&tz=${tz}&period=${period}&metric=${metric}`;
+            const body = await json<Trends>(
+              await h.get(
+                `/api/v1/analytics/trends?${query}${platform ? `&platform=${platform}` : ''}`,
+                a.key,
+              ),
+            );
+            for (const p of body.points) {
+              const inPeriod = posts.filter(
+                (x) => periodStart(x.local.slice(0, 10), period) === p.period_start,
+              );
+              const expected = expectedSummary(inPeriod);
+              const label = `${query} ${platform ?? ''} ${p.period_start}`;
+              expect(p.posts, label).toBe(inPeriod.length);
+              expect(p.value, label).toBe(
+                metric === 'likes_count' ? expected.total_likes : expected.avg_engagement_rate,
+              );
+            }
+          }
+        }
+      }
+    }
   });
 
   it('weekly periods start on Monday', async () => {
