@@ -2,7 +2,14 @@ import { type ContentDimension, latestEngagementRate, lengthBuckets } from '@pos
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2 } from './math.js';
-import { type AggregateField, aggregateColumns, type PostFilter, part, queryParts } from './post-set.js';
+import {
+  type AggregateField,
+  aggregateColumns,
+  type PostFilter,
+  packedPart,
+  part,
+  queryParts,
+} from './post-set.js';
 import { spearman } from './rank-correlation.js';
 
 /** A hashtag is listed only when at least this many posts of the period used it. */
@@ -57,40 +64,33 @@ const contentGroupsPart = part(
   { columns: ['dimension', 'key', ...fields] },
 );
 
-/** The bytes of a bytea as JSON gives it: "\\x" and hex digits. */
-function bytesOf(hex: string): DataView {
-  const bytes = Buffer.from(hex.slice(2), 'hex');
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** The big-endian int4 values packed by `int4send`. */
-function int32s(hex: string): Int32Array {
-  const view = bytesOf(hex);
-  const values = new Int32Array(view.byteLength / 4);
-  for (let i = 0; i < values.length; i++) values[i] = view.getInt32(i * 4);
-  return values;
-}
-
-/** The big-endian float8 values packed by `float8send`. */
-function float64s(hex: string): Float64Array {
-  const view = bytesOf(hex);
-  const values = new Float64Array(view.byteLength / 8);
-  for (let i = 0; i < values.length; i++) values[i] = view.getFloat64(i * 8);
-  return values;
+/** The (text length, engagement rate) pairs as packed: 12 bytes each, a big-endian int4 and a float8. */
+function pairsFrom(bytes: Buffer | null): { lengths: Int32Array; rates: Float64Array } {
+  const n = bytes ? bytes.byteLength / 12 : 0;
+  const lengths = new Int32Array(n);
+  const rates = new Float64Array(n);
+  if (bytes) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++) {
+      lengths[i] = view.getInt32(i * 12);
+      rates[i] = view.getFloat64(i * 12 + 4);
+    }
+  }
+  return { lengths, rates };
 }
 
 export async function contentPerformance(ctx: DomainContext, filter: PostFilter) {
   const parts = await queryParts(ctx, filter, {
     groups: contentGroupsPart,
-    // The pairs (text length, engagement rate) packed as bytes (int4send / float8send): Postgres writes
-    // and the API reads a few thousand values of each as one hex string, not as text numbers. Planned for
-    // its values, beside the groups' statement: a month's posts are read faster by a bitmap of their pages
-    // than one by one in index order, which a generic plan (estimating a few hundred rows) chose.
-    pairs: part(
+    // The pairs (text length, engagement rate) packed as bytes (`int4send`, `float8send`): Postgres
+    // writes and the API reads a few thousand of each as bytes, not as text numbers. Planned for its
+    // values, beside the groups' statement: a month's posts are read faster by a bitmap of their pages than
+    // one by one in index order, which a generic plan (estimating a few hundred rows) chose.
+    pairs: packedPart(
       'l',
-      sql`SELECT coalesce(string_agg(int4send(text_length), ''::bytea), '') AS lengths,
-        coalesce(string_agg(float8send(${latestEngagementRate}), ''::bytea), '') AS rates, 0 AS ord
+      sql`SELECT int4send(text_length) || float8send(${latestEngagementRate}) AS b
       FROM l WHERE impressions > 0 AND text_length IS NOT NULL`,
+      pairsFrom,
     ),
   });
   const groups = parts.groups as GroupRow[];
@@ -98,12 +98,7 @@ export async function contentPerformance(ctx: DomainContext, filter: PostFilter)
   const types = of('type').sort((x, y) => (x.key < y.key ? -1 : 1));
   const tags = of('tag').sort((x, y) => y.posts - x.posts || (x.key < y.key ? -1 : 1));
   const byLength = new Map(of('length').map((r) => [r.key, r]));
-  // An aggregate without GROUP BY: always one row.
-  const [{ lengths, rates } = { lengths: '\\x', rates: '\\x' }] = parts.pairs as {
-    lengths: string;
-    rates: string;
-  }[];
-  const correlation = spearman(int32s(lengths), float64s(rates));
+  const correlation = spearman(parts.pairs.lengths, parts.pairs.rates);
   return {
     by_content_type: types.map((r) => ({ content_type: r.key, ...stats(r) })),
     by_hashtag: {

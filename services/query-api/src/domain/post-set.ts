@@ -158,8 +158,8 @@ export interface Part<T = unknown[]> {
   /**
    * When given, the part's rows are one bytea column `b` each, concatenated in no particular order and
    * decoded by this function (null when there are no rows). For rows of numbers: Postgres writes a
-   * float8 as bytes (`float8send`) at a fraction of the cost of writing it as text for JSON, which was a
-   * third of the overview's groupings.
+   * number as bytes (`float8send`, `int4send`) at a fraction of the cost of writing it as text for JSON,
+   * which was a third of the overview's groupings.
    */
   packed?: ((bytes: Buffer | null) => T) | undefined;
   /**
@@ -181,13 +181,7 @@ export const packedPart = <T>(
   reads: Cte | readonly Cte[],
   query: RawBuilder<unknown>,
   decode: (bytes: Buffer | null) => T,
-  options: Pick<Part, 'genericPlan'> = {},
-): Part<T> => ({
-  reads: typeof reads === 'string' ? [reads] : reads,
-  sql: query,
-  packed: decode,
-  ...options,
-});
+): Part<T> => ({ reads: typeof reads === 'string' ? [reads] : reads, sql: query, packed: decode });
 
 /** A total over rows shaped like rollup rows: null when no post reported the metric. */
 const reported = (m: string) =>
