@@ -197,7 +197,12 @@ function nextMonth(date: string): string {
 
 export interface PeriodBounds {
   readonly starts: readonly string[];
-  readonly bounds: readonly Date[];
+  /**
+   * The instants as a Postgres array literal (`{…}` of ISO instants) for a `timestamptz[]` parameter,
+   * built once per range: the driver serialised each Date of the array on every request, ≈ 0.5 ms of the
+   * API for a year of days.
+   */
+  readonly bounds: string;
 }
 
 /**
@@ -229,7 +234,7 @@ export function periodBounds(range: DateRange, period: TrendPeriod): PeriodBound
   return rememberedBounds(`${range.timezone} ${range.start_date} ${range.end_date} ${period}`, () => {
     const starts = periodStarts(range, period);
     const bounds = starts.map((d, i) => (i === 0 ? range.from : startOfLocalDay(d, range.timezone)));
-    return { starts, bounds: [...bounds, range.to] };
+    return { starts, bounds: `{${[...bounds, range.to].map((b) => b.toISOString()).join(',')}}` };
   });
 }
 
