@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { utcDay } from './post-analytics.js';
 
 /**
  * Per account and UTC day, the day's first and last observation of followers (`account_followers_daily`).
@@ -6,7 +7,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
  * is a search of every earlier partition (each one opened when the statement starts, whatever it finds),
  * here one index lookup, with the snapshots read only inside the instant's own UTC day.
  */
-export const followerDayColumns = [
+const followerDayColumns = [
   'tenant_id',
   'platform',
   'account_id',
@@ -17,10 +18,6 @@ export const followerDayColumns = [
   'last_followers',
 ] as const;
 
-/** The UTC day an instant falls in, as the table keys it. */
-export const utcDayOf = (instant: RawBuilder<unknown>) =>
-  sql`date_bin('1 day', ${instant}, timestamptz '2000-01-01 00:00:00+00')`;
-
 /**
  * Upserts the days of the snapshot rows in `source` (rows with tenant_id, platform, account_id,
  * observed_at, followers_count): a day's first observation moves only to an earlier one and its last only
@@ -30,7 +27,7 @@ export const utcDayOf = (instant: RawBuilder<unknown>) =>
 export function upsertFollowerDays(source: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
     INSERT INTO account_followers_daily AS d (${sql.join(followerDayColumns.map((c) => sql.id(c)))})
-    SELECT tenant_id, platform, account_id, ${utcDayOf(sql`observed_at`)} AS day,
+    SELECT tenant_id, platform, account_id, ${utcDay(sql`observed_at`)} AS day,
       min(observed_at), (array_agg(followers_count ORDER BY observed_at))[1],
       max(observed_at), (array_agg(followers_count ORDER BY observed_at DESC))[1]
     FROM (${source}) s

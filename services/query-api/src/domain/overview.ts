@@ -14,12 +14,17 @@ import {
   summaryChange,
   summaryOf,
 } from './post-set.js';
-import { DAY_MS, type DateRange, offsetSegments, periodBounds, previousRange } from './time.js';
+import {
+  ceilUtcDay,
+  type DateRange,
+  floorUtcDay,
+  offsetSegments,
+  periodBounds,
+  previousRange,
+} from './time.js';
 import { postCard, topPostsPart } from './top-posts.js';
 import { publishedFields, trends } from './trends.js';
 
-const floorDay = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
-const ceilDay = (t: Date) => new Date(Math.ceil(t.getTime() / DAY_MS) * DAY_MS);
 const earlier = (x: Date, y: Date) => (x < y ? x : y);
 const later = (x: Date, y: Date) => (x > y ? x : y);
 
@@ -27,9 +32,9 @@ const later = (x: Date, y: Date) => (x > y ? x : y);
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
  * The accounts are the tenant's rows of `account_metrics_latest` (one per account that ever reported).
- * Each lookup is the first row of an index range: the snapshots only within one UTC day (the hours of an
- * end's own day, so one monthly partition is opened), the whole days before or between from
- * `account_followers_daily`. The part suits a generic plan.
+ * Each lookup is the first row of an index range: in the snapshots only within one UTC day (an end's own
+ * day, so one monthly partition is opened), and in `account_followers_daily` for the whole UTC days
+ * before an end or between the two. The part suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
   const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
@@ -42,14 +47,16 @@ function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
       WHERE ${account('a')} AND a.observed_at >= ${from} AND a.observed_at < ${to}
         AND a.followers_count IS NOT NULL
       ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
-  const lastBefore = (t: Date) => sql`coalesce(${snapshot(floorDay(t), t, 'DESC')}, (
+  // The last observation before t: in t's own day, else the last of an earlier day.
+  const lastBefore = (t: Date) => sql`coalesce(${snapshot(floorUtcDay(t), t, 'DESC')}, (
       SELECT last_followers FROM account_followers_daily d
-      WHERE ${account('d')} AND d.day < ${floorDay(t)} ORDER BY d.day DESC LIMIT 1))`;
+      WHERE ${account('d')} AND d.day < ${floorUtcDay(t)} ORDER BY d.day DESC LIMIT 1))`;
+  // The first observation in [from, to): in from's day, else the first of a whole day between, else in to's day.
   const firstIn = (from: Date, to: Date) => sql`coalesce(
-      ${snapshot(from, earlier(to, ceilDay(from)), 'ASC')}, (
+      ${snapshot(from, earlier(to, ceilUtcDay(from)), 'ASC')}, (
       SELECT first_followers FROM account_followers_daily d
-      WHERE ${account('d')} AND d.day >= ${ceilDay(from)} AND d.day < ${floorDay(to)} ORDER BY d.day LIMIT 1),
-      ${snapshot(later(from, floorDay(to)), to, 'ASC')})`;
+      WHERE ${account('d')} AND d.day >= ${ceilUtcDay(from)} AND d.day < ${floorUtcDay(to)} ORDER BY d.day LIMIT 1),
+      ${snapshot(later(from, floorUtcDay(to)), to, 'ASC')})`;
   return part(
     'none',
     sql`

@@ -12,7 +12,7 @@ import {
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
-import { DAY_MS, type DateRange, hourlyRollupFits } from './time.js';
+import { ceilUtcDay, type DateRange, floorUtcDay, hourlyRollupFits } from './time.js';
 
 export interface PostFilter {
   from: Date;
@@ -62,8 +62,8 @@ function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): Ra
  * hours (or posts) before the first and after the last of them. No whole day inside: all of it is hours.
  */
 function wholeUtcDays(f: PostFilter): { firstDay: Date; endDay: Date } {
-  const firstDay = new Date(Math.ceil(f.from.getTime() / DAY_MS) * DAY_MS);
-  const endDay = new Date(Math.floor(f.to.getTime() / DAY_MS) * DAY_MS);
+  const firstDay = ceilUtcDay(f.from);
+  const endDay = floorUtcDay(f.to);
   return endDay <= firstDay ? { firstDay: f.to, endDay: f.to } : { firstDay, endDay };
 }
 

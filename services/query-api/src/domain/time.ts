@@ -2,6 +2,11 @@ import { InvalidParameterError } from '../errors.js';
 
 export const DAY_MS = 86_400_000;
 
+/** The UTC midnight at or before an instant. */
+export const floorUtcDay = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
+/** The UTC midnight at or after an instant. */
+export const ceilUtcDay = (t: Date) => new Date(Math.ceil(t.getTime() / DAY_MS) * DAY_MS);
+
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
