@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { utcDay } from './post-analytics.js';
 
 /**
@@ -41,10 +41,4 @@ export function upsertFollowerDays(source: RawBuilder<unknown>): RawBuilder<unkn
       last_followers = CASE WHEN excluded.last_observed_at > d.last_observed_at
         THEN excluded.last_followers ELSE d.last_followers END
     WHERE excluded.first_observed_at < d.first_observed_at OR excluded.last_observed_at > d.last_observed_at`;
-}
-
-/** Rebuilds `account_followers_daily` from the snapshots (migration; also how a test checks live writes). */
-export async function rebuildFollowerDays<DB>(db: Kysely<DB>): Promise<void> {
-  await sql`TRUNCATE account_followers_daily`.execute(db);
-  await upsertFollowerDays(sql`SELECT * FROM account_metric_snapshots`).execute(db);
 }

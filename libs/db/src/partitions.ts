@@ -89,12 +89,15 @@ export async function dropExpiredSnapshotPartitions(
   for (const table of monthlyPartitionedTables) {
     for (const p of await listMonthlyPartitions(db, table)) {
       if (monthStart(nextMonth(p.month)) > cutoff) continue;
-      await sql`DROP TABLE ${sql.id(p.name)}`.execute(db);
-      if (table === 'account_metric_snapshots') {
-        // The daily summary of those snapshots goes with them.
-        await sql`DELETE FROM account_followers_daily
-          WHERE day >= ${monthStart(p.month)} AND day < ${monthStart(nextMonth(p.month))}`.execute(db);
-      }
+      await db.transaction().execute(async (trx) => {
+        await sql`DROP TABLE ${sql.id(p.name)}`.execute(trx);
+        if (table === 'account_metric_snapshots') {
+          // The daily summary of those snapshots goes with them, in the same transaction: a crash between
+          // the two would leave summary days that no later run revisits.
+          await sql`DELETE FROM account_followers_daily
+            WHERE day >= ${monthStart(p.month)} AND day < ${monthStart(nextMonth(p.month))}`.execute(trx);
+        }
+      });
       dropped.push(p.name);
     }
   }

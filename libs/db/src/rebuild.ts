@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { contentRollupRowsOf, contentRollupWrites } from './content-rollup.js';
+import { upsertFollowerDays } from './follower-days.js';
 import {
   addGains,
   latestPostColumns,
@@ -54,5 +55,13 @@ export async function rebuildPostGains<DB>(db: Kysely<DB>): Promise<void> {
     await sql`TRUNCATE post_gains_hourly`.execute(trx);
     await sql`${addGains(sql`(SELECT s.*, true AS counted FROM post_metric_snapshots s)`)}`.execute(trx);
     await sql`ANALYZE post_gains_hourly`.execute(trx);
+  });
+}
+
+/** Rebuilds `account_followers_daily` from the snapshots (its migration; also how a test checks live writes). */
+export async function rebuildFollowerDays<DB>(db: Kysely<DB>): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await sql`TRUNCATE account_followers_daily`.execute(trx);
+    await upsertFollowerDays(sql`SELECT * FROM account_metric_snapshots`).execute(trx);
   });
 }

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { rebuildFollowerDays } from '../follower-days.js';
+import { rebuildFollowerDays } from '../rebuild.js';
 
 // Follower growth looked up the last observation before each end of a period in the monthly partitioned
 // snapshots: every earlier partition was opened for each lookup (≈ 1 of the overview's 4 ms of Postgres
