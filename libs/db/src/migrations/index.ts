@@ -11,6 +11,7 @@ import * as postRollupDaily from './20261123T0500_post_rollup_daily.js';
 import * as latestContentColumns from './20261123T0600_latest_content_columns.js';
 import * as postContentRollupDaily from './20261123T0700_post_content_rollup_daily.js';
 import * as accountFollowersDaily from './20261123T0800_account_followers_daily.js';
+import * as latestPublishedCoveringIndex from './20261123T0900_latest_published_covering_index.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0600_latest_content_columns': latestContentColumns,
   '20261123T0700_post_content_rollup_daily': postContentRollupDaily,
   '20261123T0800_account_followers_daily': accountFollowersDaily,
+  '20261123T0900_latest_published_covering_index': latestPublishedCoveringIndex,
 };

@@ -181,7 +181,13 @@ export const packedPart = <T>(
   reads: Cte | readonly Cte[],
   query: RawBuilder<unknown>,
   decode: (bytes: Buffer | null) => T,
-): Part<T> => ({ reads: typeof reads === 'string' ? [reads] : reads, sql: query, packed: decode });
+  options: Pick<Part, 'genericPlan'> = {},
+): Part<T> => ({
+  reads: typeof reads === 'string' ? [reads] : reads,
+  sql: query,
+  packed: decode,
+  ...options,
+});
 
 /** A total over rows shaped like rollup rows: null when no post reported the metric. */
 const reported = (m: string) =>
