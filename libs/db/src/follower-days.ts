@@ -1,12 +1,11 @@
 import { type RawBuilder, sql } from 'kysely';
 import { utcDay } from './post-analytics.js';
 
-/**
- * Per account and UTC day, the day's first and last observation of followers (`account_followers_daily`).
- * Follower growth needs the last observation before an instant: in the monthly partitioned snapshots that
- * is a search of every earlier partition (each one opened when the statement starts, whatever it finds),
- * here one index lookup, with the snapshots read only inside the instant's own UTC day.
- */
+// Per account and UTC day, the day's first and last observation of followers (`account_followers_daily`).
+// Follower growth needs the last observation before an instant: in the monthly partitioned snapshots that
+// is a search of every earlier partition (each one opened when the statement starts, whatever it finds),
+// here one index lookup, with the snapshots read only inside the instant's own UTC day.
+
 const followerDayColumns = [
   'tenant_id',
   'platform',

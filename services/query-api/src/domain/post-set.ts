@@ -182,12 +182,7 @@ export const packedPart = <T>(
   query: RawBuilder<unknown>,
   decode: (bytes: Buffer | null) => T,
   options: Pick<Part, 'genericPlan'> = {},
-): Part<T> => ({
-  reads: typeof reads === 'string' ? [reads] : reads,
-  sql: query,
-  packed: decode,
-  ...options,
-});
+): Part<T> => ({ ...part(reads, query, options), packed: decode });
 
 /** A total over rows shaped like rollup rows: null when no post reported the metric. */
 const reported = (m: string) =>
