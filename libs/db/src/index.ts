@@ -1,4 +1,5 @@
 export * from './content-rollup.js';
+export * from './day-hours.js';
 export * from './follower-days.js';
 export * from './migrate.js';
 export * from './partitions.js';

@@ -152,7 +152,8 @@ const rollup = rollupWriteSql(rollupColumns);
  * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per key
  * first (`rollup_delta`; keys whose sums are all zero are dropped) and applied in key order, hours before
  * days, so concurrent writers take row locks in one order. Additions commute, so writers never wait for
- * each other's reads.
+ * each other's reads. `rollup_daily` returns the days written (tenant_id, platform, day): their
+ * `post_rollup_day_hours` rows are refreshed after the statement (`refreshDayHours`).
  */
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
@@ -173,6 +174,7 @@ export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       GROUP BY 1, 2, 3
       ORDER BY tenant_id, day, platform
       ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
+      RETURNING r.tenant_id, r.platform, r.day
     )`;
 }
 

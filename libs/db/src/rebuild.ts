@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { contentRollupRowsOf, contentRollupWrites } from './content-rollup.js';
+import { refreshDayHours } from './day-hours.js';
 import { upsertFollowerDays } from './follower-days.js';
 import {
   addGains,
@@ -8,6 +9,7 @@ import {
   raiseFreshness,
   rollupContribution,
   rollupWrites,
+  utcDay,
   utcHour,
 } from './post-analytics.js';
 
@@ -29,19 +31,20 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
     )} FROM posts p
       WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
         AND (${latestPostRow('l')}) IS DISTINCT FROM (${latestPostRow('p')})`.execute(trx);
-    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_content_rollup_daily, post_freshness`.execute(
-      trx,
-    );
+    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_rollup_day_hours, post_content_rollup_daily,
+      post_freshness`.execute(trx);
     await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
     await sql`WITH ${rollupWrites(sql`(
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
       FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(trx);
+    await refreshDayHours(
+      sql`(SELECT DISTINCT tenant_id, platform, ${utcDay(sql`hour`)} AS day FROM post_rollup_hourly)`,
+    ).execute(trx);
     await sql`WITH ${contentRollupWrites(sql`(${contentRollupRowsOf(sql`post_metrics_latest`, 'l')})`)} SELECT 1`.execute(
       trx,
     );
-    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily, post_content_rollup_daily`.execute(
-      trx,
-    );
+    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily, post_rollup_day_hours,
+      post_content_rollup_daily`.execute(trx);
   });
 }
 

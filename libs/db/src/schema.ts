@@ -129,6 +129,12 @@ export interface PostRollupHourlyTable {
 /** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
 export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
 
+/** The hourly rollup's columns per UTC day, each as its 24 hours (`day-hours.ts`). */
+export type PostRollupDayHoursTable = { tenant_id: string; platform: string; day: Timestamp } & Record<
+  Exclude<keyof PostRollupHourlyTable, 'tenant_id' | 'platform' | 'hour' | 'updated_at'>,
+  Buffer
+>;
+
 /**
  * Per tenant, platform, UTC day of publication and content key (`dimension`: the content type, length
  * bucket or hashtag): sums over the latest totals of the posts published that day under that key (see
@@ -267,6 +273,7 @@ export interface Database {
   post_metrics_latest: PostMetricsLatestTable;
   post_rollup_hourly: PostRollupHourlyTable;
   post_rollup_daily: PostRollupDailyTable;
+  post_rollup_day_hours: PostRollupDayHoursTable;
   post_content_rollup_daily: PostContentRollupDailyTable;
   post_gains_hourly: PostGainsHourlyTable;
   post_freshness: PostFreshnessTable;

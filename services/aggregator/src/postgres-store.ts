@@ -11,6 +11,7 @@ import {
   monthKey,
   postId,
   raiseFreshness,
+  refreshDayHours,
   rollupContribution,
   rollupWrites,
   upsertFollowerDays,
@@ -195,7 +196,7 @@ export class PostgresStore {
     const latestPostIds = sql.join(latestPostColumns.map((c) => sql.id(c)));
     const gainedIds = sql.join(gainedMetrics.map((m) => sql.id(m)));
     const keys = posts.map((p) => p.event);
-    const { rows } = await this.db.transaction().execute(async (trx) => {
+    const rows = await this.db.transaction().execute(async (trx) => {
       // One writer per post at a time, in one order (so replicas never deadlock): the statement below reads
       // each post's latest row before replacing it, to move the post's share of the hourly rollup, and a
       // second writer of the same post must not read that row before the first one committed. Kafka gives
@@ -207,8 +208,8 @@ export class PostgresStore {
             ${keys.map((k) => k.platform_post_id)}::text[]) AS k(t, p, i)
           ORDER BY h
         ) ordered`.execute(trx);
-      return sql<{
-        id: string;
+      const written = await sql<{
+        id: string | null;
         tenant_id: string;
         platform: string;
         platform_post_id: string;
@@ -217,6 +218,7 @@ export class PostgresStore {
         content_type: string | null;
         hashtags: string[] | null;
         text_length: number | null;
+        day: Date | null;
       }>`
       /* aggregator: write post snapshots */
       WITH posts_in AS (
@@ -366,16 +368,31 @@ export class PostgresStore {
       freshness AS (${raiseFreshness(sql`snapshots_in`)})
       -- Dimensions of the unknown posts: rows the upsert wrote, plus (from the snapshot the statement
       -- started with) the posts it left alone.
-      SELECT u.* FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
+      SELECT u.id, u.tenant_id, u.platform, u.platform_post_id, u.account_id, u.published_at, u.content_type,
+        u.hashtags, u.text_length, NULL::timestamptz AS day
+      FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
       UNION ALL
       SELECT p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
-        p.hashtags, p.text_length, p.hashtag_keys
+        p.hashtags, p.text_length, NULL
       FROM unknown k
       JOIN posts p USING (tenant_id, platform, platform_post_id)
       WHERE NOT EXISTS (
         SELECT 1 FROM upserted u
         WHERE u.tenant_id = p.tenant_id AND u.platform = p.platform AND u.platform_post_id = p.platform_post_id
-      )`.execute(trx);
+      )
+      UNION ALL
+      -- The days whose daily rollup rows the statement wrote (no post id): their hours are refreshed below.
+      SELECT NULL, tenant_id, platform, NULL, NULL, NULL, NULL, NULL, NULL, day FROM rollup_daily`.execute(
+        trx,
+      );
+      const days = written.rows.filter((r) => r.day !== null);
+      if (days.length > 0) {
+        // aggregator: refresh the day hours of the days written
+        await refreshDayHours(sql`(SELECT * FROM unnest(${days.map((d) => d.tenant_id)}::uuid[],
+          ${days.map((d) => d.platform)}::text[], ${days.map((d) => d.day)}::timestamptz[])
+          AS k(tenant_id, platform, day))`).execute(trx);
+      }
+      return written.rows.filter((r): r is typeof r & { id: string } => r.id !== null);
     });
     for (const r of rows) {
       dimensions.set(postKey(r), {

@@ -67,6 +67,38 @@ async function dailyMismatches(tenant: string) {
 }
 
 /**
+ * Hours of the day-hours rows that differ from their hourly rollup row (zero where the hour has none), and
+ * hourly rows with posts that no day-hours row holds.
+ */
+async function dayHoursMismatches(tenant: string) {
+  const columns = ['posts', 'likes_count', 'likes_count_n', 'er_den', 'e2'] as const;
+  const { rows: hours } = await sql<
+    Record<(typeof columns)[number], number> & { platform: string; hour: Date }
+  >`
+    SELECT platform, hour, ${sql.join(columns.map((c) => sql`${sql.id(c)}::float8`))}
+    FROM post_rollup_hourly WHERE tenant_id = ${tenant}`.execute(t.db);
+  const { rows: days } = await sql<
+    Record<(typeof columns)[number], Buffer> & { platform: string; day: Date }
+  >`
+    SELECT platform, day, ${sql.join(columns.map((c) => sql.id(c)))}
+    FROM post_rollup_day_hours WHERE tenant_id = ${tenant}`.execute(t.db);
+  const expected = new Map(hours.map((h) => [`${h.platform} ${h.hour.getTime()}`, h]));
+  const mismatches: string[] = [];
+  for (const d of days) {
+    for (let h = 0; h < 24; h++) {
+      const key = `${d.platform} ${d.day.getTime() + h * 3_600_000}`;
+      const want = expected.get(key);
+      expected.delete(key);
+      for (const c of columns) {
+        if (d[c].readDoubleBE(h * 8) !== (want?.[c] ?? 0)) mismatches.push(`${key} ${c}`);
+      }
+    }
+  }
+  for (const [key, h] of expected) if (h.posts !== 0) mismatches.push(`${key} missing`);
+  return mismatches;
+}
+
+/**
  * The content rollup's rows with posts, as [platform, day, dimension, key, posts, likes, likes reported,
  * impressions, er_num, er_den]. Rows whose posts all moved to other keys are kept as zeros: the second
  * value counts those that are not all zeros.
@@ -258,6 +290,7 @@ describe('hourly rollup kept by the write statement', () => {
       ['2026-04-03T00:00:00.000Z', 1, 11],
     ]);
     expect(await dailyMismatches(tenant)).toEqual([]);
+    expect(await dayHoursMismatches(tenant)).toEqual([]);
   });
 
   it('copies the post’s publication time and content to its latest row, also when only the attributes change', async () => {
@@ -387,6 +420,7 @@ describe('hourly rollup kept by the write statement', () => {
     const keptContent = await contentRollup(tenant);
     expect(await allPlatformMismatches(tenant)).toEqual([]);
     expect(await dailyMismatches(tenant)).toEqual([]);
+    expect(await dayHoursMismatches(tenant)).toEqual([]);
     expect(await contentMismatches(tenant)).toEqual([]);
     await rebuildPostAnalytics(t.db);
     expect(await rollup(tenant)).toEqual(kept);

@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import { contentDimensions } from '../content-rollup.js';
-import { rebuildPostAnalytics } from '../rebuild.js';
 
 // Content analysis grouped every post of a period by content type, length bucket and hashtag per request
 // (≈ 11 of 18 ms of Postgres for a month of 100 k posts a year). The aggregator now keeps those sums per
@@ -25,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, platform, day, dimension, key)
     ) WITH (fillfactor = 80)`.execute(db);
-  await rebuildPostAnalytics(db);
+  // Filled by the rebuild in 20261123T1000_post_rollup_day_hours.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

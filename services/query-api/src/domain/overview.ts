@@ -106,14 +106,14 @@ export async function overview(
     ctx,
     filter,
     {
-      groups: groupsPart({
+      groups: groupsPart(ctx, filter, {
         total: true,
         platforms: true,
         periods: periodBounds(input.range, 'daily'),
         periodFields: publishedFields.engagement_rate,
         cells: offsetSegments(filter.from, filter.to, ctx.timezone),
       }),
-      previous: groupsPart({ total: true }, 'sp'),
+      previous: groupsPart(ctx, prevFilter, { total: true }, 'sp'),
       top: topPostsPart(ctx, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),
       prevGrowth: followerGrowthPart(ctx, prevFilter),

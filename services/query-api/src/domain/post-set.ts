@@ -6,6 +6,7 @@ import {
   contentRollupColumns,
   oncePerKey,
   precompiled,
+  type RollupColumn,
   rollupColumns,
   rollupContribution,
 } from '@postpulse/db';
@@ -50,11 +51,15 @@ const rollupIds = oncePerKey((alias) =>
   precompiled(sql.join(rollupColumns.map((c) => sql.ref(`${alias}.${c}`)))),
 );
 
-/** Hourly rollup rows of the period: per platform, or summed over the platforms (one per hour). */
-function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
-  return sql`SELECT r.platform, r.hour AS at, ${rollupIds('r')}
-    FROM post_rollup_hourly r
-    WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platformCondition(f, perPlatform)}`;
+/**
+ * The day-hours rows (`post_rollup_day_hours`: each hourly rollup column as its UTC day's 24 hours) of the
+ * UTC days the period touches, of its platform or summed over the platforms; the hours outside the period
+ * are left out where they are grouped (`hour-groups.ts`).
+ */
+function dayHoursRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
+  return sql`SELECT * FROM post_rollup_day_hours r
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${floorUtcDay(f.from)} AND r.day < ${f.to}
+      AND r.platform = ${f.platform ?? allPlatforms}`;
 }
 
 /**
@@ -108,9 +113,10 @@ function contentRollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknow
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
  * - `c`: content rollup rows per content type, length bucket and hashtag (`contentRollupRows`);
- * - `s`: rows to sum for local days, weeks, months and weekday × hour cells, shaped like `m`: the hourly
- *   rollup rows (`post_rollup_hourly`) summed over the platforms (or of the filtered one) when every UTC
- *   hour is one local hour of the zone, else `m` itself;
+ * - `s`: what local days, weeks, months and weekday × hour cells are summed from: when every UTC hour is
+ *   one local hour of the zone, the day-hours rows (`dayHoursRows`: each hourly rollup column as its UTC
+ *   day's 24 hours, summed over the platforms or of the filtered one), grouped by the API
+ *   (`hour-groups.ts`); else `m` itself, grouped by Postgres;
  * - `t`: rows to sum for the period's totals: daily and hourly rollup rows (`periodRollupRows`), else `m`;
  * - `pl`: the same as `t` per platform (for per-platform figures);
  * - `sp`: the same as `t` for the `previous` period.
@@ -130,7 +136,7 @@ export function postSetCtes(
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
   if (reads.has('c')) ctes.push(sql`c AS (${contentRollupRows(ctx, f)})`);
-  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
+  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? dayHoursRows(ctx, f) : sql`SELECT * FROM m`})`);
   if (reads.has('t'))
     ctes.push(sql`t AS (${rollup ? periodRollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
   if (reads.has('pl'))
@@ -184,34 +190,49 @@ export const packedPart = <T>(
   options: Pick<Part, 'genericPlan'> = {},
 ): Part<T> => ({ ...part(reads, query, options), packed: decode });
 
-/** A total over rows shaped like rollup rows: null when no post reported the metric. */
-const reported = (m: string) =>
-  sql`CASE WHEN sum(${sql.id(`${m}_n`)}) > 0 THEN sum(${sql.id(m)}) END::bigint`;
-
 export type AggregateField = keyof AggregateRow;
 
 /**
- * Each field of `AggregateRow`: its sum over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`), and
- * its type.
+ * What each field of `AggregateRow` sums over rows shaped like rollup rows (`s`, `t`, `pl`, `sp`, `m`): a
+ * rollup column, and for a metric that posts may not report, the column counting those that did (the sum
+ * is null when none did); `count` fields are 0, not null, over no rows.
  */
-const aggregates: Record<AggregateField, { sum: RawBuilder<unknown>; type: string }> = {
-  posts: { sum: sql`coalesce(sum(posts), 0)::int`, type: 'int' },
-  likes: { sum: reported('likes_count'), type: 'bigint' },
-  comments: { sum: reported('comments_count'), type: 'bigint' },
-  shares: { sum: reported('shares_count'), type: 'bigint' },
-  impressions: { sum: reported('impressions'), type: 'bigint' },
-  reach: { sum: reported('reach'), type: 'bigint' },
-  clicks: { sum: reported('clicks'), type: 'bigint' },
-  engagements: { sum: reported('engagements'), type: 'bigint' },
-  er_num: { sum: sql`sum(er_num)::bigint`, type: 'bigint' },
-  er_den: { sum: sql`sum(er_den)::bigint`, type: 'bigint' },
-  ctr_num: { sum: sql`sum(ctr_num)::bigint`, type: 'bigint' },
-  ctr_den: { sum: sql`sum(ctr_den)::bigint`, type: 'bigint' },
-  k: { sum: sql`coalesce(sum(k), 0)::int`, type: 'int' },
-  e2: { sum: sql`sum(e2)::float8`, type: 'float8' },
-  n2: { sum: sql`sum(n2)::float8`, type: 'float8' },
-  en: { sum: sql`sum(en)::float8`, type: 'float8' },
+export const aggregateSources: Record<
+  AggregateField,
+  { column: RollupColumn; reported?: RollupColumn; type: 'count' | 'bigint' | 'float8' }
+> = {
+  posts: { column: 'posts', type: 'count' },
+  likes: { column: 'likes_count', reported: 'likes_count_n', type: 'bigint' },
+  comments: { column: 'comments_count', reported: 'comments_count_n', type: 'bigint' },
+  shares: { column: 'shares_count', reported: 'shares_count_n', type: 'bigint' },
+  impressions: { column: 'impressions', reported: 'impressions_n', type: 'bigint' },
+  reach: { column: 'reach', reported: 'reach_n', type: 'bigint' },
+  clicks: { column: 'clicks', reported: 'clicks_n', type: 'bigint' },
+  engagements: { column: 'engagements', reported: 'engagements_n', type: 'bigint' },
+  er_num: { column: 'er_num', type: 'bigint' },
+  er_den: { column: 'er_den', type: 'bigint' },
+  ctr_num: { column: 'ctr_num', type: 'bigint' },
+  ctr_den: { column: 'ctr_den', type: 'bigint' },
+  k: { column: 'k', type: 'count' },
+  e2: { column: 'e2', type: 'float8' },
+  n2: { column: 'n2', type: 'float8' },
+  en: { column: 'en', type: 'float8' },
 };
+
+/** Each field's sum in SQL, and its type. */
+const aggregates = Object.fromEntries(
+  Object.entries(aggregateSources).map(([field, { column, reported, type }]) => {
+    const sum = sql`sum(${sql.id(column)})`;
+    return [
+      field,
+      type === 'count'
+        ? { sum: sql`coalesce(${sum}, 0)::int`, type: 'int' }
+        : reported
+          ? { sum: sql`CASE WHEN sum(${sql.id(reported)}) > 0 THEN ${sum} END::bigint`, type }
+          : { sum: sql`${sum}::${sql.raw(type)}`, type },
+    ];
+  }),
+) as Record<AggregateField, { sum: RawBuilder<unknown>; type: string }>;
 
 export const aggregateFields = Object.keys(aggregates) as AggregateField[];
 
@@ -252,17 +273,28 @@ const packedOf = oncePerKey((fields) =>
 );
 
 /**
- * An `AggregateRow` from the float8 values of `fields` at `offset` (as `packedAggregates` wrote them); the
- * other fields are null (posts and k: 0).
+ * Big-endian float8 bytes (as `float8send` writes them) as numbers: swapped in place to the machine's order
+ * (little-endian on every platform Node runs on) and viewed, not copied, unless misaligned.
+ */
+export function float8Values(bytes: Buffer | null): Float64Array {
+  if (!bytes) return new Float64Array(0);
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : Buffer.from(bytes);
+  aligned.swap64();
+  return new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
+}
+
+/**
+ * An `AggregateRow` from the values of `fields` at `offset` (as `packedAggregates` wrote them, read with
+ * `float8Values`); the other fields are null (posts and k: 0).
  */
 export function unpackAggregate(
-  view: DataView,
+  values: Float64Array,
   offset: number,
   fields: readonly AggregateField[],
 ): AggregateRow {
   const row: AggregateRow = { ...emptyAggregate };
   for (let i = 0; i < fields.length; i++) {
-    const v = view.getFloat64(offset + i * 8);
+    const v = values[offset + i] ?? Number.NaN;
     (row as unknown as Record<string, number | null>)[fields[i] as string] = Number.isNaN(v) ? null : v;
   }
   return row;
@@ -378,7 +410,7 @@ function statementOf(
 ): RawBuilder<Record<string, unknown>> {
   const columns = parts.map(([name, q]) => {
     const json = q.packed
-      ? sql`string_agg(x.b, ''::bytea)`
+      ? sql`encode(string_agg(x.b, ''::bytea), 'base64')`
       : q.columns
         ? sql`json_build_array(${sql.join(q.columns.map((c) => sql`array_agg(${sql.ref(`x.${c}`)})`))})`
         : sql`coalesce(json_agg(x ORDER BY x.ord), '[]'::json)`;
@@ -421,8 +453,10 @@ export async function queryParts<P extends Record<string, Part<unknown>>>(
   ]);
   const out: Record<string, unknown> = Object.assign({}, ...results);
   for (const [name, q] of entries) {
-    if (q.packed) out[name] = q.packed(out[name] as Buffer | null);
-    else if (q.columns) out[name] = rowsOf(q.columns, out[name]);
+    if (q.packed) {
+      const encoded = out[name] as string | null;
+      out[name] = q.packed(encoded === null ? null : Buffer.from(encoded, 'base64'));
+    } else if (q.columns) out[name] = rowsOf(q.columns, out[name]);
   }
   return out as { [K in keyof P]: P[K] extends Part<infer T> ? T : never };
 }

@@ -202,6 +202,8 @@ function nextMonth(date: string): string {
 
 export interface PeriodBounds {
   readonly starts: readonly string[];
+  /** Where each period begins, then the range's end, in ms since the epoch. */
+  readonly instants: readonly number[];
   /**
    * The instants as a Postgres array literal (`{…}` of ISO instants) for a `timestamptz[]` parameter,
    * built once per range: the driver serialised each Date of the array on every request, ≈ 0.5 ms of the
@@ -238,8 +240,15 @@ const rememberedBounds = remembered<PeriodBounds>();
 export function periodBounds(range: DateRange, period: TrendPeriod): PeriodBounds {
   return rememberedBounds(`${range.timezone} ${range.start_date} ${range.end_date} ${period}`, () => {
     const starts = periodStarts(range, period);
-    const bounds = starts.map((d, i) => (i === 0 ? range.from : startOfLocalDay(d, range.timezone)));
-    return { starts, bounds: `{${[...bounds, range.to].map((b) => b.toISOString()).join(',')}}` };
+    const bounds = [
+      ...starts.map((d, i) => (i === 0 ? range.from : startOfLocalDay(d, range.timezone))),
+      range.to,
+    ];
+    return {
+      starts,
+      instants: bounds.map((b) => b.getTime()),
+      bounds: `{${bounds.map((b) => b.toISOString()).join(',')}}`,
+    };
   });
 }
 
