@@ -152,8 +152,8 @@ const rollup = rollupWriteSql(rollupColumns);
  * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per key
  * first (`rollup_delta`; keys whose sums are all zero are dropped) and applied in key order, hours before
  * days, so concurrent writers take row locks in one order. Additions commute, so writers never wait for
- * each other's reads. `rollup_daily` returns the days written (tenant_id, platform, day): their
- * `post_rollup_day_hours` rows are refreshed after the statement (`refreshDayHours`).
+ * each other's reads. `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller
+ * copies those over all platforms into their day-hours rows after the statement (`patchDayHours`).
  */
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
@@ -167,6 +167,7 @@ export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       SELECT tenant_id, platform, hour, ${rollup.ids} FROM rollup_delta
       ORDER BY tenant_id, hour, platform
       ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
+      RETURNING r.tenant_id, r.platform, r.hour
     ),
     rollup_daily AS (
       INSERT INTO post_rollup_daily AS r (tenant_id, platform, day, ${rollup.ids})
@@ -174,7 +175,6 @@ export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       GROUP BY 1, 2, 3
       ORDER BY tenant_id, day, platform
       ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
-      RETURNING r.tenant_id, r.platform, r.day
     )`;
 }
 

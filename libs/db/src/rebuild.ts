@@ -4,6 +4,7 @@ import { refreshDayHours } from './day-hours.js';
 import { upsertFollowerDays } from './follower-days.js';
 import {
   addGains,
+  allPlatforms,
   latestPostColumns,
   latestPostRow,
   raiseFreshness,
@@ -38,7 +39,7 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
       FROM post_metrics_latest l WHERE l.published_at IS NOT NULL)`)} SELECT 1`.execute(trx);
     await refreshDayHours(
-      sql`(SELECT DISTINCT tenant_id, platform, ${utcDay(sql`hour`)} AS day FROM post_rollup_hourly)`,
+      sql`(SELECT DISTINCT tenant_id, ${utcDay(sql`hour`)} AS day FROM post_rollup_hourly WHERE platform = ${allPlatforms})`,
     ).execute(trx);
     await sql`WITH ${contentRollupWrites(sql`(${contentRollupRowsOf(sql`post_metrics_latest`, 'l')})`)} SELECT 1`.execute(
       trx,

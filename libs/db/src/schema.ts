@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { contentRollupColumns } from './content-rollup.js';
+import type { DayHoursColumn } from './day-hours.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -129,11 +130,8 @@ export interface PostRollupHourlyTable {
 /** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
 export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
 
-/** The hourly rollup's columns per UTC day, each as its 24 hours (`day-hours.ts`). */
-export type PostRollupDayHoursTable = { tenant_id: string; platform: string; day: Timestamp } & Record<
-  Exclude<keyof PostRollupHourlyTable, 'tenant_id' | 'platform' | 'hour' | 'updated_at'>,
-  Buffer
->;
+/** Some of the hourly rollup's columns over all platforms per UTC day, each as its 24 hours (`day-hours.ts`). */
+export type PostRollupDayHoursTable = { tenant_id: string; day: Timestamp } & Record<DayHoursColumn, Buffer>;
 
 /**
  * Per tenant, platform, UTC day of publication and content key (`dimension`: the content type, length

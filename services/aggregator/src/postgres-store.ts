@@ -1,6 +1,7 @@
 import { type AccountMetricsSnapshot, type PostMetricsSnapshot, postMetricNames } from '@postpulse/contracts';
 import {
   addGains,
+  allPlatforms,
   contentRollupRowsOf,
   contentRollupWrites,
   type Database,
@@ -9,9 +10,9 @@ import {
   latestPostColumns,
   type MonthlyPartitionedTable,
   monthKey,
+  patchDayHours,
   postId,
   raiseFreshness,
-  refreshDayHours,
   rollupContribution,
   rollupWrites,
   upsertFollowerDays,
@@ -218,7 +219,7 @@ export class PostgresStore {
         content_type: string | null;
         hashtags: string[] | null;
         text_length: number | null;
-        day: Date | null;
+        hour: Date | null;
       }>`
       /* aggregator: write post snapshots */
       WITH posts_in AS (
@@ -369,7 +370,7 @@ export class PostgresStore {
       -- Dimensions of the unknown posts: rows the upsert wrote, plus (from the snapshot the statement
       -- started with) the posts it left alone.
       SELECT u.id, u.tenant_id, u.platform, u.platform_post_id, u.account_id, u.published_at, u.content_type,
-        u.hashtags, u.text_length, NULL::timestamptz AS day
+        u.hashtags, u.text_length, NULL::timestamptz AS hour
       FROM upserted u JOIN unknown USING (tenant_id, platform, platform_post_id)
       UNION ALL
       SELECT p.id, p.tenant_id, p.platform, p.platform_post_id, p.account_id, p.published_at, p.content_type,
@@ -381,17 +382,13 @@ export class PostgresStore {
         WHERE u.tenant_id = p.tenant_id AND u.platform = p.platform AND u.platform_post_id = p.platform_post_id
       )
       UNION ALL
-      -- The days whose daily rollup rows the statement wrote (no post id): their hours are refreshed below.
-      SELECT NULL, tenant_id, platform, NULL, NULL, NULL, NULL, NULL, NULL, day FROM rollup_daily`.execute(
+      -- The hours over all platforms whose rollup rows the statement wrote (no post id): copied below.
+      SELECT NULL, tenant_id, platform, NULL, NULL, NULL, NULL, NULL, NULL, hour
+      FROM rollup_hourly WHERE platform = ${allPlatforms}`.execute(trx);
+      await patchDayHours(
         trx,
+        written.rows.flatMap((r) => (r.hour ? [{ tenant_id: r.tenant_id, hour: r.hour }] : [])),
       );
-      const days = written.rows.filter((r) => r.day !== null);
-      if (days.length > 0) {
-        // aggregator: refresh the day hours of the days written
-        await refreshDayHours(sql`(SELECT * FROM unnest(${days.map((d) => d.tenant_id)}::uuid[],
-          ${days.map((d) => d.platform)}::text[], ${days.map((d) => d.day)}::timestamptz[])
-          AS k(tenant_id, platform, day))`).execute(trx);
-      }
       return written.rows.filter((r): r is typeof r & { id: string } => r.id !== null);
     });
     for (const r of rows) {

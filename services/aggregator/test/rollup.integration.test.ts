@@ -67,34 +67,31 @@ async function dailyMismatches(tenant: string) {
 }
 
 /**
- * Hours of the day-hours rows that differ from their hourly rollup row (zero where the hour has none), and
- * hourly rows with posts that no day-hours row holds.
+ * Hours of the day-hours rows that differ from their hourly rollup row over all platforms (zero where the
+ * hour has none), and such hourly rows with posts that no day-hours row holds.
  */
 async function dayHoursMismatches(tenant: string) {
-  const columns = ['posts', 'likes_count', 'likes_count_n', 'er_den', 'e2'] as const;
-  const { rows: hours } = await sql<
-    Record<(typeof columns)[number], number> & { platform: string; hour: Date }
-  >`
-    SELECT platform, hour, ${sql.join(columns.map((c) => sql`${sql.id(c)}::float8`))}
-    FROM post_rollup_hourly WHERE tenant_id = ${tenant}`.execute(t.db);
-  const { rows: days } = await sql<
-    Record<(typeof columns)[number], Buffer> & { platform: string; day: Date }
-  >`
-    SELECT platform, day, ${sql.join(columns.map((c) => sql.id(c)))}
+  const columns = ['posts', 'k', 'er_num', 'er_den', 'e2'] as const;
+  const { rows: hours } = await sql<Record<(typeof columns)[number], number> & { hour: Date }>`
+    SELECT hour, ${sql.join(columns.map((c) => sql`${sql.id(c)}::float8`))}
+    FROM post_rollup_hourly WHERE tenant_id = ${tenant} AND platform = 'all'`.execute(t.db);
+  const { rows: days } = await sql<Record<(typeof columns)[number], Buffer> & { day: Date }>`
+    SELECT day, ${sql.join(columns.map((c) => sql.id(c)))}
     FROM post_rollup_day_hours WHERE tenant_id = ${tenant}`.execute(t.db);
-  const expected = new Map(hours.map((h) => [`${h.platform} ${h.hour.getTime()}`, h]));
+  const expected = new Map(hours.map((h) => [h.hour.getTime(), h]));
   const mismatches: string[] = [];
   for (const d of days) {
     for (let h = 0; h < 24; h++) {
-      const key = `${d.platform} ${d.day.getTime() + h * 3_600_000}`;
-      const want = expected.get(key);
-      expected.delete(key);
+      const at = d.day.getTime() + h * 3_600_000;
+      const want = expected.get(at);
+      expected.delete(at);
       for (const c of columns) {
-        if (d[c].readDoubleBE(h * 8) !== (want?.[c] ?? 0)) mismatches.push(`${key} ${c}`);
+        if (d[c].readDoubleBE(h * 8) !== (want?.[c] ?? 0))
+          mismatches.push(`${new Date(at).toISOString()} ${c}`);
       }
     }
   }
-  for (const [key, h] of expected) if (h.posts !== 0) mismatches.push(`${key} missing`);
+  for (const [at, h] of expected) if (h.posts !== 0) mismatches.push(`${new Date(at).toISOString()} missing`);
   return mismatches;
 }
 

@@ -1,30 +1,25 @@
 import { type Kysely, sql } from 'kysely';
-import { dayHoursBytes } from '../day-hours.js';
-import { rollupColumns } from '../post-analytics.js';
+import { dayHoursBytes, dayHoursColumns } from '../day-hours.js';
 import { rebuildPostAnalytics } from '../rebuild.js';
 
 // A yearly overview grouped ≈ 8,650 hourly rollup rows into local days and weekday × hour cells: ≈ 1 µs
-// of Postgres per row and grouping, 11–25 ms a request. This table holds the same hours one row per UTC
-// day (each hourly column as its 24 values, see day-hours.ts): a year is 365 rows, grouped by the API.
-// Every column is 24 float8 = 192 bytes, ≈ 4.5 kB a row: stored PLAIN, so rows stay inline and
-// uncompressed (read whole, never detoasted).
+// of Postgres per row and grouping, 11–25 ms a request. This table holds the hours of the rows summed over
+// the platforms one row per UTC day (each column as its 24 values, see day-hours.ts): a year is 365 rows,
+// grouped by the API. Every hour the aggregator changes rewrites its day's row (≈ 1.4 kB): half of each
+// page is left free so the new version can stay on it.
 export async function up(db: Kysely<unknown>): Promise<void> {
   const columns = sql.join(
-    rollupColumns.map(
+    dayHoursColumns.map(
       (c) => sql`${sql.id(c)} bytea NOT NULL CHECK (length(${sql.id(c)}) = ${sql.lit(dayHoursBytes)})`,
     ),
   );
   await sql`
     CREATE TABLE post_rollup_day_hours (
       tenant_id uuid NOT NULL,
-      platform text NOT NULL,
       day timestamptz NOT NULL CHECK (day = date_bin('1 day', day, timestamptz '2000-01-01 00:00:00+00')),
       ${columns},
-      PRIMARY KEY (tenant_id, day, platform)
-    )`.execute(db);
-  await sql`ALTER TABLE post_rollup_day_hours ${sql.join(
-    rollupColumns.map((c) => sql`ALTER COLUMN ${sql.id(c)} SET STORAGE PLAIN`),
-  )}`.execute(db);
+      PRIMARY KEY (tenant_id, day)
+    ) WITH (fillfactor = 50)`.execute(db);
   // rebuildPostAnalytics works on the newest schema, so only the newest migration that needs it calls it.
   await rebuildPostAnalytics(db);
 }

@@ -74,11 +74,11 @@ const setFields = (want: GroupSets): AggregateField[] => [
   ]),
 ];
 
-/** A day-hours row's columns (`s.posts || s.k || …`), each its 24 hours. */
+/** A day-hours row's columns (`dh.posts || dh.k || …`), each its 24 hours. */
 const dayHoursOf = oncePerKey((columns) =>
   precompiled(
     sql.join(
-      columns.split(' ').map((c) => sql.ref(`s.${c}`)),
+      columns.split(' ').map((c) => sql.ref(`dh.${c}`)),
       sql` || `,
     ),
   ),
@@ -89,11 +89,12 @@ const dayHoursOf = oncePerKey((columns) =>
  * (`packedPart`): its kind, its key (the platform's place in `platforms`, the period's number, the local
  * hour of the week, or a day's instant) and its values. The total sums `t` (or `sp`, the previous period)
  * and the platforms `pl`, both whole UTC days where they can (`packedAggregates`). Periods and cells:
- * - where the zone fits hourly rollups, `s` is the period's day-hours rows (a UTC day per row, each
- *   rollup column as its 24 hours) and the API sums their hours (`HourGroups`): Postgres only copies
- *   bytes. Grouping hourly rows in Postgres cost ≈ 1 µs per hour and grouping (a year: 11–25 ms).
- * - elsewhere `s` is one row per post, grouped here in one pass (GROUPING SETS: 1.8 ms for a month's
- *   hours, where two passes took 2.8): a row's period by bounds computed in the zone beforehand
+ * - over all platforms, where the zone fits hourly rollups and the day-hours rows keep the fields, the
+ *   period's day-hours rows `dh` (a UTC day per row, each column as its 24 hours): Postgres only copies
+ *   bytes and the API sums the hours (`HourGroups`). Grouping hourly rows in Postgres costs ≈ 1 µs per
+ *   hour and grouping (a year: 11–25 ms).
+ * - else the rows of `s` (hourly rollup rows, or one row per post), grouped here in one pass (GROUPING
+ *   SETS: 1.8 ms for a month's hours, where two passes took 2.8): a row's period by bounds computed in the zone beforehand
  *   (`width_bucket`), its local hour of the week from its instant plus the zone's offset at that time
  *   (`offsetSegments`, found by binary search): no zone conversion per row.
  * Groups without posts (rollup rows whose posts moved away) are left out. With the platforms, the
@@ -123,11 +124,13 @@ export function groupsPart(
   }
   const { periods, cells } = want;
   const hours =
-    (periods || cells) && hourlyRollupFits(ctx.timezone) ? hourColumns(setFields(want)) : undefined;
+    (periods || cells) && !f.platform && hourlyRollupFits(ctx.timezone)
+      ? hourColumns(setFields(want))
+      : undefined;
   if (hours) {
-    selects.push(sql`SELECT float8send(${kind('day')}) || float8send(date_part('epoch', s.day))
-        || ${dayHoursOf(hours.join(' '))} AS b FROM s`);
-    reads.push('s');
+    selects.push(sql`SELECT float8send(${kind('day')}) || float8send(date_part('epoch', dh.day))
+        || ${dayHoursOf(hours.join(' '))} AS b FROM dh`);
+    reads.push('dh');
   } else if (periods || cells) {
     // Each grouping: the key computed per row, and its grouping set.
     const keys: RawBuilder<unknown>[] = [];

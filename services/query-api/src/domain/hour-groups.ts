@@ -1,4 +1,4 @@
-import { HOURS_PER_DAY, type RollupColumn } from '@postpulse/db';
+import { type DayHoursColumn, dayHoursColumns, HOURS_PER_DAY } from '@postpulse/db';
 import { type AggregateField, type AggregateRow, aggregateSources, emptyAggregate } from './post-set.js';
 import type { OffsetSegments } from './time.js';
 
@@ -6,17 +6,18 @@ const HOUR_MS = 3_600_000;
 const HOURS_PER_WEEK = 168;
 
 /**
- * The rollup columns `fields` are summed from (`aggregateSources`), each once, `posts` first (a group counts
- * only with posts).
+ * The day-hours columns `fields` are summed from (`aggregateSources`), each once, `posts` first (a group
+ * counts only with posts); undefined when a field needs a column that day-hours rows do not keep.
  */
-export function hourColumns(fields: readonly AggregateField[]): RollupColumn[] {
-  const columns = new Set<RollupColumn>(['posts']);
+export function hourColumns(fields: readonly AggregateField[]): DayHoursColumn[] | undefined {
+  const columns = new Set<string>(['posts']);
   for (const f of fields) {
     const { column, reported } = aggregateSources[f];
     columns.add(column);
     if (reported) columns.add(reported);
   }
-  return [...columns];
+  const kept = dayHoursColumns.filter((c) => columns.has(c));
+  return kept.length === columns.size ? [...columns].map((c) => c as DayHoursColumn) : undefined;
 }
 
 /** Where `t` lies among ascending `starts`: the last index whose start is ≤ t (0 before the first). */
@@ -44,7 +45,7 @@ export class HourGroups {
   private readonly width: number;
 
   constructor(
-    private readonly columns: readonly RollupColumn[],
+    private readonly columns: readonly DayHoursColumn[],
     private readonly from: number,
     private readonly to: number,
     private readonly bounds: readonly number[] | undefined,
@@ -101,7 +102,7 @@ export class HourGroups {
   }
 
   private groupsOf(sums: Float64Array, fields: readonly AggregateField[]): Map<number, AggregateRow> {
-    const at = (c: RollupColumn) => this.columns.indexOf(c);
+    const at = (c: string) => (this.columns as readonly string[]).indexOf(c);
     const posts = at('posts');
     const reads = fields.map((f) => {
       const { column, reported } = aggregateSources[f];

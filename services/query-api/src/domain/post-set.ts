@@ -51,15 +51,21 @@ const rollupIds = oncePerKey((alias) =>
   precompiled(sql.join(rollupColumns.map((c) => sql.ref(`${alias}.${c}`)))),
 );
 
+/** Hourly rollup rows of the period: per platform, or summed over the platforms (one per hour). */
+function rollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
+  return sql`SELECT r.platform, r.hour AS at, ${rollupIds('r')}
+    FROM post_rollup_hourly r
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.hour >= ${f.from} AND r.hour < ${f.to} ${platformCondition(f, perPlatform)}`;
+}
+
 /**
- * The day-hours rows (`post_rollup_day_hours`: each hourly rollup column as its UTC day's 24 hours) of the
- * UTC days the period touches, of its platform or summed over the platforms; the hours outside the period
- * are left out where they are grouped (`hour-groups.ts`).
+ * The day-hours rows (`post_rollup_day_hours`: some hourly rollup columns over all platforms as their UTC
+ * day's 24 hours) of the UTC days the period touches; the hours outside the period are left out where
+ * they are grouped (`hour-groups.ts`).
  */
 function dayHoursRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknown> {
   return sql`SELECT * FROM post_rollup_day_hours r
-    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${floorUtcDay(f.from)} AND r.day < ${f.to}
-      AND r.platform = ${f.platform ?? allPlatforms}`;
+    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${floorUtcDay(f.from)} AND r.day < ${f.to}`;
 }
 
 /**
@@ -113,10 +119,10 @@ function contentRollupRows(ctx: DomainContext, f: PostFilter): RawBuilder<unknow
  * - `l`: the posts' rows of latest totals (`post_metrics_latest`, found by publication time), as stored;
  * - `m`: one row per post, shaped like a rollup row (`rollupContribution`);
  * - `c`: content rollup rows per content type, length bucket and hashtag (`contentRollupRows`);
- * - `s`: what local days, weeks, months and weekday × hour cells are summed from: when every UTC hour is
- *   one local hour of the zone, the day-hours rows (`dayHoursRows`: each hourly rollup column as its UTC
- *   day's 24 hours, summed over the platforms or of the filtered one), grouped by the API
- *   (`hour-groups.ts`); else `m` itself, grouped by Postgres;
+ * - `s`: rows to sum for local days, weeks, months and weekday × hour cells, shaped like `m`: the hourly
+ *   rollup rows (`post_rollup_hourly`) summed over the platforms (or of the filtered one) when every UTC
+ *   hour is one local hour of the zone, else `m` itself;
+ * - `dh`: the same hours over all platforms as day-hours rows (`dayHoursRows`), for the API to group;
  * - `t`: rows to sum for the period's totals: daily and hourly rollup rows (`periodRollupRows`), else `m`;
  * - `pl`: the same as `t` per platform (for per-platform figures);
  * - `sp`: the same as `t` for the `previous` period.
@@ -136,7 +142,8 @@ export function postSetCtes(
   if (reads.has('l')) ctes.push(sql`l AS NOT MATERIALIZED (${latestRows(ctx, f)})`);
   if (needM) ctes.push(sql`m AS MATERIALIZED (${postRows(ctx, f)})`);
   if (reads.has('c')) ctes.push(sql`c AS (${contentRollupRows(ctx, f)})`);
-  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? dayHoursRows(ctx, f) : sql`SELECT * FROM m`})`);
+  if (reads.has('s')) ctes.push(sql`s AS (${rollup ? rollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
+  if (reads.has('dh')) ctes.push(sql`dh AS (${dayHoursRows(ctx, f)})`);
   if (reads.has('t'))
     ctes.push(sql`t AS (${rollup ? periodRollupRows(ctx, f, false) : sql`SELECT * FROM m`})`);
   if (reads.has('pl'))
@@ -149,7 +156,7 @@ export function postSetCtes(
 }
 
 /** The CTEs of `postSetCtes` a part may read; `none` for parts that read tables of their own. */
-export type Cte = 'l' | 'c' | 's' | 't' | 'pl' | 'sp' | 'none';
+export type Cte = 'l' | 'c' | 's' | 'dh' | 't' | 'pl' | 'sp' | 'none';
 
 /** One SELECT of an analytics statement and the CTEs it reads; `T` is what `queryParts` returns for it. */
 export interface Part<T = unknown[]> {
@@ -393,11 +400,11 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
 }
 
 /**
- * The CTEs read by the same index ranges whatever the period: rollup rows (`s`, `t`, `pl`, `sp`) when the
+ * The CTEs read by the same index ranges whatever the period: rollup rows (`s`, `dh`, `t`, `pl`, `sp`) when the
  * zone fits hourly rollups (`postSetCtes`), and content rollup rows (`c`) in every zone.
  */
 const genericCtes = {
-  rollup: new Set<Cte>(['s', 't', 'pl', 'sp', 'c']),
+  rollup: new Set<Cte>(['s', 'dh', 't', 'pl', 'sp', 'c']),
   perPost: new Set<Cte>(['c']),
 } as const;
 
