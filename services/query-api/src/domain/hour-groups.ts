@@ -36,7 +36,8 @@ function segmentOf(starts: readonly number[], t: number): number {
  * Sums the hours of day-hours rows (each of `columns` as a UTC day's 24 float8, as `post_rollup_day_hours`
  * holds them) that lie in [from, to) into periods (`bounds`: where each starts, then `to`) and local weekday
  * × hour cells (each hour's instant plus the zone's offset then, `OffsetSegments`). Rows may come in any
- * order. A group counts only when its posts sum to more than zero, as Postgres' `HAVING sum(posts) > 0` did.
+ * order. A group counts only when its posts sum to more than zero, as where Postgres groups
+ * (`HAVING sum(posts) > 0`).
  */
 export class HourGroups {
   private readonly periodSums: Float64Array;
