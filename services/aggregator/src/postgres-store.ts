@@ -146,10 +146,11 @@ export class PostgresStore {
   ) {}
 
   /**
-   * Writes a micro-batch of post snapshots as ONE statement (data-modifying CTEs: atomic without a
-   * transaction, one round trip) touching each table once, and returns the dimensions of every post in
-   * it: from the batch itself when it carries them, read back from `posts` when it does not (an event
-   * with `post: null`). Every part is idempotent, so a redelivered batch changes nothing.
+   * Writes a micro-batch of post snapshots as ONE statement (data-modifying CTEs, one round trip) touching
+   * each table once, then copies the hours of the hourly rollup it wrote into their day-hours rows
+   * (`patchDayHours`), all in one transaction, and returns the dimensions of every post in it: from the
+   * batch itself when it carries them, read back from `posts` when it does not (an event with
+   * `post: null`). Every part is idempotent, so a redelivered batch changes nothing.
    */
   async writePostSnapshots(events: readonly PostMetricsSnapshot[]): Promise<Map<string, PostDimensions>> {
     if (events.length === 0) return new Map();
