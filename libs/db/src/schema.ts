@@ -130,7 +130,7 @@ export interface PostRollupHourlyTable {
 /** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
 export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
 
-/** Some of the hourly rollup's columns over all platforms per UTC day, each as its 24 hours (`day-hours.ts`). */
+/** Some hourly rollup columns over all platforms per UTC day, each as its 24 hours (`day-hours.ts`). */
 export type PostRollupDayHoursTable = { tenant_id: string; day: Timestamp } & Record<DayHoursColumn, Buffer>;
 
 /**

@@ -94,9 +94,9 @@ const dayHoursOf = oncePerKey((columns) =>
  *   bytes and the API sums the hours (`HourGroups`). Grouping hourly rows in Postgres costs ≈ 1 µs per
  *   hour and grouping (a year: 11–25 ms).
  * - else the rows of `s` (hourly rollup rows, or one row per post), grouped here in one pass (GROUPING
- *   SETS: 1.8 ms for a month's hours, where two passes took 2.8): a row's period by bounds computed in the zone beforehand
- *   (`width_bucket`), its local hour of the week from its instant plus the zone's offset at that time
- *   (`offsetSegments`, found by binary search): no zone conversion per row.
+ *   SETS: 1.8 ms for a month's hours, where two passes took 2.8): a row's period by bounds computed in
+ *   the zone beforehand (`width_bucket`), its local hour of the week from its instant plus the zone's
+ *   offset at that time (`offsetSegments`, found by binary search): no zone conversion per row.
  * Groups without posts (rollup rows whose posts moved away) are left out. With the platforms, the
  * period's total is their sum (`totalOfPlatforms`): `t` is not read.
  */

