@@ -167,6 +167,52 @@ describe('GET /analytics/overview', () => {
     }
   });
 
+  it('lists the period’s first five by engagement rate, from whole UTC days and the hours at both ends', async () => {
+    const tz = 'Asia/Tokyo';
+    const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    let fromPartialDays = 0;
+    for (const [from, to] of [
+      ['2026-03-02', '2026-03-30'],
+      ['2026-03-16', '2026-03-17'],
+      ['2026-03-16', '2026-03-16'],
+    ] as const) {
+      for (const platform of [undefined, 'linkedin'] as const) {
+        const filter = platform ? `&platform=${platform}` : '';
+        const body = await json<Overview>(
+          await h.get(
+            `/api/v1/analytics/overview?start_date=${from}&end_date=${to}&tz=${tz}${filter}`,
+            a.key,
+          ),
+        );
+        const expected = expectedA
+          .filter((p) => {
+            const day = localTime(p.published_at, tz).slice(0, 10);
+            return day >= from && day <= to && postRate(p) !== null && (!platform || p.platform === platform);
+          })
+          .sort(
+            (x, y) =>
+              (postRate(y) ?? 0) - (postRate(x) ?? 0) ||
+              Date.parse(y.published_at) - Date.parse(x.published_at) ||
+              text(x.platform, y.platform) ||
+              text(x.platform_post_id, y.platform_post_id),
+          )
+          .slice(0, 5);
+        expect(body.top_posts.map((p) => `${p.platform}:${p.platform_post_id}`)).toEqual(
+          expected.map((p) => `${p.platform}:${p.platform_post_id}`),
+        );
+        expect(body.top_posts.map((p) => p.engagement_rate)).toEqual(
+          expected.map((p) => Math.round(((postRate(p) ?? 0) + Number.EPSILON) * 100) / 100),
+        );
+        // A Tokyo day starts at 15:00 UTC, so the range's first and last UTC days are partial.
+        fromPartialDays += expected.filter(
+          (p) => p.published_at.slice(0, 10) < from || p.published_at.slice(0, 10) >= to,
+        ).length;
+      }
+    }
+    // Leaving out the posts of the partial days would show.
+    expect(fromPartialDays).toBeGreaterThan(0);
+  });
+
   it('filters by platform', async () => {
     const body = await json<Overview>(
       await h.get(`/api/v1/analytics/overview?${range}&platform=twitter`, a.key),

@@ -114,7 +114,7 @@ export async function overview(
         cells: offsetSegments(filter.from, filter.to, ctx.timezone),
       }),
       previous: groupsPart(ctx, prevFilter, { total: true }, 'sp'),
-      top: topPostsPart(ctx, 'engagement_rate', 5),
+      top: topPostsPart(ctx, filter, 'engagement_rate', 5),
       growth: followerGrowthPart(ctx, filter),
       prevGrowth: followerGrowthPart(ctx, prevFilter),
       freshness: dataFreshnessPart(ctx),

@@ -2,7 +2,7 @@ import { latestEngagementRate, postMeasures } from '@postpulse/db';
 import { sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { percent, round2 } from './math.js';
-import { type PostFilter, part, preview, queryParts } from './post-set.js';
+import { type PostFilter, part, preview, queryParts, rankedColumns, readsDayTops } from './post-set.js';
 
 export const topPostMetrics = [
   'engagement_rate',
@@ -72,25 +72,26 @@ export type PostCard = ReturnType<typeof postCard>;
 /**
  * The posts of the period ranked by the metric, highest first; posts without a value for the metric are
  * left out. Ties: newer publication first, then platform and platform post id, so the order never changes
- * between calls. The ranking reads the narrow latest totals (`l`), by engagement rate in the order of an
- * index on it (NULLS LAST, as the index has them), else with a top-N sort; only the winners are joined
- * with `posts` for their id and text.
+ * between calls. Only the winners are joined with `posts` for their id and text. The ranking reads:
+ * - for the first few by engagement rate in a period up to about three months (`readsDayTops`: the
+ *   overview's five), each whole UTC day's first ones and the posts of the partial days (`tp`), by key
+ *   whatever the period, so the part joins the generic statement;
+ * - else the narrow latest totals (`l`), by engagement rate in the order of an index on it (NULLS LAST, as
+ *   the index has them), else with a top-N sort: a plan for the period's bounds.
  */
-export function topPostsPart(ctx: DomainContext, metric: TopPostMetric, limit: number) {
+export function topPostsPart(ctx: DomainContext, f: PostFilter, metric: TopPostMetric, limit: number) {
   const value = orderValue[metric];
+  const [reads, ranked] =
+    metric === 'engagement_rate' && readsDayTops(f, limit)
+      ? (['tp', sql`SELECT * FROM tp`] as const)
+      : (['l', sql`SELECT ${rankedColumns}, ${value} AS v FROM l WHERE ${value} IS NOT NULL`] as const);
   return part(
-    'l',
+    reads,
     sql`
     SELECT p.id, t.platform, t.platform_post_id, p.content_text, p.content_type, t.published_at,
       ${postMeasures('t')},
       row_number() OVER (ORDER BY t.v DESC, t.published_at DESC, t.platform, t.platform_post_id) AS ord
-    FROM (
-      SELECT platform, platform_post_id, published_at, impressions, reach, clicks, likes_count, comments_count,
-        shares_count, ${value} AS v
-      FROM l WHERE ${value} IS NOT NULL
-      ORDER BY v DESC NULLS LAST, published_at DESC, platform, platform_post_id
-      LIMIT ${limit}
-    ) t
+    FROM (${ranked} ORDER BY v DESC NULLS LAST, published_at DESC, platform, platform_post_id LIMIT ${limit}) t
     JOIN posts p
       ON p.tenant_id = ${ctx.tenantId} AND p.platform = t.platform AND p.platform_post_id = t.platform_post_id`,
   );
@@ -100,6 +101,8 @@ export async function topPosts(
   ctx: DomainContext,
   input: { filter: PostFilter; metric: TopPostMetric; limit: number },
 ): Promise<PostCard[]> {
-  const { top } = await queryParts(ctx, input.filter, { top: topPostsPart(ctx, input.metric, input.limit) });
+  const { top } = await queryParts(ctx, input.filter, {
+    top: topPostsPart(ctx, input.filter, input.metric, input.limit),
+  });
   return top.map(postCard);
 }
