@@ -181,13 +181,15 @@ try {
   for (const [name, rawPath] of endpoints.filter(([n]) => !values.only || n.includes(values.only))) {
     const path = rawPath.replace('DATE365', yearAgo).replace('TODAY', today);
     const single = await load(`${uncached.url}${path}`, headers, 1, Math.max(3, Math.floor(DURATION / 2)));
+    // Steady state, as for the cached column: the pool opens its other connections (each prepares the
+    // statement once) and V8 settles under the concurrent load first, not measured.
+    await load(`${uncached.url}${path}`, headers, CONNECTIONS, 2);
     const cpuBefore = cpuByProcess(uncachedPid, 'query-api');
     const cold = await load(`${uncached.url}${path}`, headers, CONNECTIONS, DURATION);
     const cpu = cpuDelta(cpuBefore, cpuByProcess(uncachedPid, 'query-api'));
     const perReq = (c: string) => (((cpu[c] ?? 0) * 1000) / Math.max(1, cold.rps * DURATION)).toFixed(1);
     await fetch(`${cached.url}${path}`, { headers }); // fill the cache
-    // Steady state, not V8 warming up: 2 s of the same load first, not measured.
-    await load(`${cached.url}${path}`, headers, CONNECTIONS, 2);
+    await load(`${cached.url}${path}`, headers, CONNECTIONS, 2); // steady state, not measured
     const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
     const bad = single.non2xx + cold.non2xx + warm.non2xx + single.errors + cold.errors + warm.errors;
     const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${perReq('query-api')} / ${perReq('postgres')} / ${perReq('clickhouse')} / ${perReq('redis')} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
