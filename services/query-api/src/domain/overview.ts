@@ -1,5 +1,6 @@
 import type { Platform } from '@postpulse/contracts';
-import { sql } from 'kysely';
+import { precompiledWith } from '@postpulse/db';
+import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestSlot, MIN_POSTS_PER_SLOT } from './best-times.js';
 import { groupsPart } from './groups.js';
@@ -28,47 +29,72 @@ import { publishedFields, trends } from './trends.js';
 const earlier = (x: Date, y: Date) => (x < y ? x : y);
 const later = (x: Date, y: Date) => (x > y ? x : y);
 
+const account = (alias: string) =>
+  sql`${sql.ref(`${alias}.tenant_id`)} = acc.tenant_id AND ${sql.ref(`${alias}.platform`)} = acc.platform
+    AND ${sql.ref(`${alias}.account_id`)} = acc.account_id`;
+type Slot = RawBuilder<unknown>;
+/** The first (ASC) or last (DESC) snapshot with followers in [from, to), all within one UTC day. */
+const snapshot = (from: Slot, to: Slot, order: 'ASC' | 'DESC') => sql`(
+    SELECT followers_count FROM account_metric_snapshots a
+    WHERE ${account('a')} AND a.observed_at >= ${from} AND a.observed_at < ${to}
+      AND a.followers_count IS NOT NULL
+    ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
+/** The last observation before t: in t's own day (from `day`, its start), else the last of an earlier day. */
+const lastBefore = (t: Slot, day: Slot) => sql`coalesce(${snapshot(day, t, 'DESC')}, (
+    SELECT last_followers FROM account_followers_daily d
+    WHERE ${account('d')} AND d.day < ${day} ORDER BY d.day DESC LIMIT 1))`;
+
+/** The statement of `followerGrowthPart`, compiled once; each request only binds its values. */
+const followerGrowth = precompiledWith(
+  (
+    tenant: Slot,
+    platform: Slot,
+    from: Slot,
+    fromDay: Slot,
+    fromNextDay: Slot,
+    headEnd: Slot,
+    tailStart: Slot,
+    to: Slot,
+    toDay: Slot,
+  ) => sql`
+    WITH acc AS (
+      SELECT tenant_id, platform, account_id FROM account_metrics_latest
+      WHERE tenant_id = ${tenant} ${platform}
+    ),
+    ends AS (
+      SELECT ${lastBefore(to, toDay)} AS last,
+        coalesce(${lastBefore(from, fromDay)}, ${snapshot(from, headEnd, 'ASC')}, (
+          SELECT first_followers FROM account_followers_daily d
+          WHERE ${account('d')} AND d.day >= ${fromNextDay} AND d.day < ${toDay} ORDER BY d.day LIMIT 1),
+          ${snapshot(tailStart, to, 'ASC')}) AS first
+      FROM acc
+    )
+    SELECT sum(last - first)::bigint AS growth, 0 AS ord FROM ends`,
+);
+
 /**
  * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
  * before `from`, or else the first one in the period). Null when no account reported followers.
  * The accounts are the tenant's rows of `account_metrics_latest` (one per account that ever reported).
  * Each lookup is the first row of an index range: in the snapshots only within one UTC day (an end's own
  * day, so one monthly partition is opened), and in `account_followers_daily` for the whole UTC days
- * before an end or between the two. The part suits a generic plan.
+ * before an end or between the two. The first observation in the period is looked for in from's day,
+ * else in the first whole day between, else in to's day. The part suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
-  const platform = f.platform ? sql`AND platform = ${f.platform}` : sql``;
-  const account = (alias: string) =>
-    sql`${sql.ref(`${alias}.tenant_id`)} = acc.tenant_id AND ${sql.ref(`${alias}.platform`)} = acc.platform
-      AND ${sql.ref(`${alias}.account_id`)} = acc.account_id`;
-  /** The first (ASC) or last (DESC) snapshot with followers in [from, to), all within one UTC day. */
-  const snapshot = (from: Date, to: Date, order: 'ASC' | 'DESC') => sql`(
-      SELECT followers_count FROM account_metric_snapshots a
-      WHERE ${account('a')} AND a.observed_at >= ${from} AND a.observed_at < ${to}
-        AND a.followers_count IS NOT NULL
-      ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
-  // The last observation before t: in t's own day, else the last of an earlier day.
-  const lastBefore = (t: Date) => sql`coalesce(${snapshot(floorUtcDay(t), t, 'DESC')}, (
-      SELECT last_followers FROM account_followers_daily d
-      WHERE ${account('d')} AND d.day < ${floorUtcDay(t)} ORDER BY d.day DESC LIMIT 1))`;
-  // The first observation in [from, to): in from's day, else the first of a whole day between, else in to's day.
-  const firstIn = (from: Date, to: Date) => sql`coalesce(
-      ${snapshot(from, earlier(to, ceilUtcDay(from)), 'ASC')}, (
-      SELECT first_followers FROM account_followers_daily d
-      WHERE ${account('d')} AND d.day >= ${ceilUtcDay(from)} AND d.day < ${floorUtcDay(to)} ORDER BY d.day LIMIT 1),
-      ${snapshot(later(from, floorUtcDay(to)), to, 'ASC')})`;
   return part(
     'none',
-    sql`
-    WITH acc AS (
-      SELECT tenant_id, platform, account_id FROM account_metrics_latest
-      WHERE tenant_id = ${ctx.tenantId} ${platform}
+    followerGrowth(
+      ctx.tenantId,
+      f.platform ? sql`AND platform = ${f.platform}` : sql``,
+      f.from,
+      floorUtcDay(f.from),
+      ceilUtcDay(f.from),
+      earlier(f.to, ceilUtcDay(f.from)),
+      later(f.from, floorUtcDay(f.to)),
+      f.to,
+      floorUtcDay(f.to),
     ),
-    ends AS (
-      SELECT ${lastBefore(f.to)} AS last, coalesce(${lastBefore(f.from)}, ${firstIn(f.from, f.to)}) AS first
-      FROM acc
-    )
-    SELECT sum(last - first)::bigint AS growth, 0 AS ord FROM ends`,
     { genericPlan: true },
   );
 }
