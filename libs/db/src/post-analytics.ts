@@ -10,11 +10,20 @@ import { oncePerKey, precompiled } from './precompiled.js';
  */
 export const postMeasures = oncePerKey((l) => precompiled(postMeasuresOf(l)));
 
+/** The latest totals `postMeasures` reads (and returns as they are). */
+export const measuredTotals = [
+  'impressions',
+  'reach',
+  'clicks',
+  'likes_count',
+  'comments_count',
+  'shares_count',
+] as const;
+
 function postMeasuresOf(l: string): RawBuilder<unknown> {
   const c = (name: string) => sql.ref(`${l}.${name}`);
   const engagements = sql`coalesce(${c('likes_count')}, 0) + coalesce(${c('comments_count')}, 0) + coalesce(${c('shares_count')}, 0)`;
-  return sql`${c('impressions')} AS impressions, ${c('reach')} AS reach, ${c('clicks')} AS clicks,
-    ${c('likes_count')} AS likes_count, ${c('comments_count')} AS comments_count, ${c('shares_count')} AS shares_count,
+  return sql`${sql.join(measuredTotals.map((t) => sql`${c(t)} AS ${sql.id(t)}`))},
     CASE WHEN ${c('likes_count')} IS NULL AND ${c('comments_count')} IS NULL AND ${c('shares_count')} IS NULL
          THEN NULL ELSE ${engagements} END AS engagements,
     CASE WHEN ${c('impressions')} > 0 THEN ${engagements} END AS er_num,

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { latestEngagementRate, utcDay } from '../post-analytics.js';
+import { latestEngagementRate, measuredTotals, utcDay } from '../post-analytics.js';
 
 // The overview's top five by engagement rate was a statement of its own, planned for each period's bounds
 // (1.2 ms of Postgres and 0.4 of the API's CPU per overview, a third of its cost): a plan made once either
@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX post_metrics_latest_day_engagement_rate_idx ON post_metrics_latest
       (tenant_id, (${utcDay(sql`published_at`)}), (${latestEngagementRate}) DESC NULLS LAST, published_at DESC,
         platform, platform_post_id)
-      INCLUDE (impressions, reach, clicks, likes_count, comments_count, shares_count)`.execute(db);
+      INCLUDE (${sql.join(measuredTotals.map((t) => sql.id(t)))})`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

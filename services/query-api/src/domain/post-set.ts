@@ -5,6 +5,7 @@ import {
   contentKeys,
   contentRollupColumns,
   latestEngagementRate,
+  measuredTotals,
   oncePerKey,
   precompiled,
   type RollupColumn,
@@ -97,7 +98,7 @@ function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolea
 }
 
 /** How many of each UTC day's first posts by engagement rate `tp` holds. */
-export const DAY_TOP = 5;
+const DAY_TOP = 5;
 
 /**
  * Whether `tp` serves the period's first `limit` by engagement rate. Each whole UTC day costs it ≈ 8 µs of
@@ -110,19 +111,7 @@ export const readsDayTops = (f: PostFilter, limit: number) =>
 
 /** A post's key, publication time and totals, as top lists rank and show them. */
 export const rankedColumns = precompiled(
-  sql.join(
-    [
-      'platform',
-      'platform_post_id',
-      'published_at',
-      'impressions',
-      'reach',
-      'clicks',
-      'likes_count',
-      'comments_count',
-      'shares_count',
-    ].map((c) => sql.ref(`l.${c}`)),
-  ),
+  sql.join(['platform', 'platform_post_id', 'published_at', ...measuredTotals].map((c) => sql.ref(`l.${c}`))),
 );
 
 /**
