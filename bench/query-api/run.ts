@@ -1,8 +1,12 @@
 // Latency of every query-api endpoint against the real local stack, uncached and cached, with autocannon.
-//   npx tsx bench/query-api/run.ts [--posts 100000] [--hours 100] [--duration 10] [--connections 32] [--reseed]
-//     [--seed-only] [--only NAME-PART] [--record (append the table to bench/RESULTS.md)]
+//   npx tsx bench/query-api/run.ts [--posts 100000] [--hours 100] [--duration 10] [--connections 32] [--warmup 15]
+//     [--reseed] [--seed-only] [--only NAME-PART] [--record (append the table to bench/RESULTS.md)]
 // The data (one tenant, --posts posts over a year, --hours hourly snapshots each in ClickHouse) is built once
 // by seed.ts into databases of its own and reused by later runs until --reseed.
+// Each endpoint: one client for half the duration (a fresh server), then --warmup seconds of unmeasured load at
+// full concurrency before the measured uncached run, because a server's first seconds under load are slower
+// (V8 optimising on the second core; a 30-day overview went 280 → 350 → 380 → 400 req/s in 5-second windows
+// from its start), and 5 seconds before the cached run. The machine's speed is probed before and after.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -12,6 +16,7 @@ import { connectionEnv, loadStackConfig, repoRoot } from '@postpulse/stack';
 import { createApiKey } from '@postpulse/tenancy';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import { cpuProbe } from '../lib/cpu-probe.js';
 import { cpuByProcess, cpuDelta, startService } from '../lib/service.js';
 import { seed, seedAccountSnapshots } from './seed.js';
 
@@ -21,6 +26,7 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '100' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '32' },
+    warmup: { type: 'string', default: '15' },
     reseed: { type: 'boolean', default: false },
     record: { type: 'boolean', default: false },
     'seed-only': { type: 'boolean', default: false },
@@ -31,6 +37,7 @@ const POSTS = Number(values.posts);
 const HOURS = Number(values.hours);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
+const WARMUP = Number(values.warmup);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const stack = connectionEnv(loadStackConfig());
@@ -175,6 +182,8 @@ const today = new Date().toISOString().slice(0, 10);
 const yearAgo = new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10);
 const headers = { authorization: `Bearer ${state.apiKey}` };
 
+const probeBefore = cpuProbe();
+say(`cpu probe: ${probeBefore} ms (lower is faster)`);
 const rows: string[] = [];
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 try {
@@ -183,13 +192,13 @@ try {
     const single = await load(`${uncached.url}${path}`, headers, 1, Math.max(3, Math.floor(DURATION / 2)));
     // Steady state, as for the cached column: the pool opens its other connections (each prepares the
     // statement once) and V8 settles under the concurrent load first, not measured.
-    await load(`${uncached.url}${path}`, headers, CONNECTIONS, 2);
+    await load(`${uncached.url}${path}`, headers, CONNECTIONS, WARMUP);
     const cpuBefore = cpuByProcess(uncachedPid, 'query-api');
     const cold = await load(`${uncached.url}${path}`, headers, CONNECTIONS, DURATION);
     const cpu = cpuDelta(cpuBefore, cpuByProcess(uncachedPid, 'query-api'));
     const perReq = (c: string) => (((cpu[c] ?? 0) * 1000) / Math.max(1, cold.rps * DURATION)).toFixed(1);
     await fetch(`${cached.url}${path}`, { headers }); // fill the cache
-    await load(`${cached.url}${path}`, headers, CONNECTIONS, 2); // steady state, not measured
+    await load(`${cached.url}${path}`, headers, CONNECTIONS, 5); // steady state, not measured
     const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
     const bad = single.non2xx + cold.non2xx + warm.non2xx + single.errors + cold.errors + warm.errors;
     const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${perReq('query-api')} / ${perReq('postgres')} / ${perReq('clickhouse')} / ${perReq('redis')} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
@@ -201,6 +210,8 @@ try {
   await cached.stop();
 }
 
+const probeAfter = cpuProbe();
+say(`cpu probe: ${probeAfter} ms`);
 const table = [
   `| endpoint | uncached, 1 conn: p50 / p95 / p99 ms | uncached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms | uncached CPU ms/req: api / pg / ch / redis | cached, ${CONNECTIONS} conns: req/s | p50 / p95 / p99 ms |`,
   '|---|---|---|---|---|---|---|',
@@ -211,7 +222,9 @@ if (values.record) {
   const section = `\n## query-api latency (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`npx tsx bench/query-api/run.ts --posts ${POSTS} --hours ${HOURS} --duration ${DURATION} --connections ${CONNECTIONS}\`
 on ${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}. Data: one tenant, ${POSTS} posts published evenly over a year, ${HOURS} hourly
 snapshots each (${POSTS * HOURS} rows in post_metrics_hourly_v1), latest totals in Postgres; default range = last 30 days
-(≈${Math.round((POSTS / 365) * 30)} posts). autocannon for ${DURATION} s per cell; the 1-connection column is one client at a time.\n\n${table}\n`;
+(≈${Math.round((POSTS / 365) * 30)} posts). autocannon for ${DURATION} s per cell, after ${WARMUP} s (uncached) and 5 s (cached) of unmeasured
+load; the 1-connection column is one client at a time, on a fresh server. CPU probe (bench/lib/cpu-probe.ts, lower is faster):
+${probeBefore} ms before, ${probeAfter} ms after.\n\n${table}\n`;
   writeFileSync(
     `${repoRoot}/bench/RESULTS.md`,
     readFileSync(`${repoRoot}/bench/RESULTS.md`, 'utf8') + section,

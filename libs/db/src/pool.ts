@@ -23,13 +23,23 @@ export interface DbSettings {
   genericPlans?: boolean;
 }
 
+/**
+ * Instants are sent as ISO strings: pg formats a Date in the process's zone field by field, ≈ 3 % of the
+ * overview's CPU in Node for its fifty bounds; toISOString is native, and Postgres reads both alike.
+ */
+const isoDates = (values: unknown[]) => values.map((v) => (v instanceof Date ? v.toISOString() : v));
+
 /** A pg client that runs each (text, values) query as a named prepared statement. */
 class PreparingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; only (text, values) is rewritten.
   override query(...args: any[]): any {
     const [text, values] = args;
     if (typeof text === 'string' && args.length === 2) {
-      return super.query({ name: `g_${createHash('sha1').update(text).digest('base64url')}`, text, values });
+      return super.query({
+        name: `g_${createHash('sha1').update(text).digest('base64url')}`,
+        text,
+        values: values ? isoDates(values) : values,
+      });
     }
     // biome-ignore lint/suspicious/noExplicitAny: forwarded as given.
     return (super.query as any)(...args);
