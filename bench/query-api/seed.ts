@@ -3,8 +3,8 @@
 // (post_metrics_hourly_v1) and its latest totals in Postgres (posts, post_metrics_latest, and the rollups
 // and gains the aggregator would keep). The numbers
 // follow one formula in both stores, so the latest row in Postgres equals the newest hour in ClickHouse.
-// Each of the 4 accounts has an hourly follower count over the year and the 60 days before it (the
-// overview's follower growth). post_metric_snapshots (raw history in Postgres) is not filled: the query
+// Each of the 4 accounts has an hourly follower count over the year and the 60 days before it, with each
+// UTC day's first and last (the overview's follower growth). post_metric_snapshots (raw history in Postgres) is not filled: the query
 // API does not read it.
 import {
   addGains,
@@ -13,6 +13,7 @@ import {
   ensureMonthlyPartitions,
   migrateToLatest,
   monthKey,
+  rebuildFollowerDays,
   rebuildPostAnalytics,
 } from '@postpulse/db';
 import { sql as chSql, createOlap, ident, migrateOlap, raw } from '@postpulse/olap';
@@ -125,13 +126,20 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
 const ACCOUNT_HISTORY_DAYS = 365 + 60;
 
 /**
- * Hourly follower counts of the 4 accounts the posts belong to, and their latest rows (as the aggregator
- * keeps them), unless the tenant has snapshots already.
+ * Hourly follower counts of the 4 accounts the posts belong to, with their latest rows and their days'
+ * first and last counts (as the aggregator keeps both), unless the tenant has snapshots already; days are
+ * filled in for snapshots seeded before that table existed.
  */
 export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: string, now: Date): Promise<void> {
-  const { rows } = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM account_metric_snapshots WHERE tenant_id = ${tenantId}`.execute(db);
-  if ((rows[0]?.n ?? 0) > 0) return;
+  const count = async (table: RawBuilder<unknown>) => {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = ${tenantId}`.execute(db);
+    return rows[0]?.n ?? 0;
+  };
+  if ((await count(sql`account_metric_snapshots`)) > 0) {
+    if ((await count(sql`account_followers_daily`)) === 0) await rebuildFollowerDays(db);
+    return;
+  }
   const endS = Math.floor(now.getTime() / 3_600_000) * 3600;
   const startS = endS - ACCOUNT_HISTORY_DAYS * 86_400;
   const months = new Set<number>();
@@ -153,5 +161,6 @@ export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: strin
     FROM account_metric_snapshots WHERE tenant_id = ${tenantId}
     ORDER BY platform, account_id, observed_at DESC
     ON CONFLICT (tenant_id, platform, account_id) DO NOTHING`.execute(db);
+  await rebuildFollowerDays(db);
   await sql`ANALYZE account_metric_snapshots`.execute(db);
 }
