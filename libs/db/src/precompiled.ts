@@ -11,7 +11,8 @@ export function precompiled(fragment: RawBuilder<unknown>): RawBuilder<unknown> 
   return sql.raw(compiled.sql);
 }
 
-const SLOT = /\u0001(\d+)\u0001/;
+// A private-use character marks a slot: no SQL we write contains one.
+const SLOT = /\uE000(\d+)\uE000/;
 
 /**
  * A fragment with values, compiled once: `build` runs once with a placeholder for each of its arguments,
@@ -23,7 +24,7 @@ const SLOT = /\u0001(\d+)\u0001/;
 export function precompiledWith<A extends unknown[]>(
   build: (...slots: RawBuilder<unknown>[]) => RawBuilder<unknown>,
 ): (...args: A) => RawBuilder<unknown> {
-  const slots = Array.from({ length: build.length }, (_, i) => sql.raw(`\u0001${i}\u0001`));
+  const slots = Array.from({ length: build.length }, (_, i) => sql.raw(`\uE000${i}\uE000`));
   const compiled = new PostgresQueryCompiler().compileQuery(
     build(...slots).toOperationNode(),
     createQueryId(),
