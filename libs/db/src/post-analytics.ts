@@ -132,6 +132,9 @@ export const allPlatforms = 'all';
 export const utcDay = (expr: RawBuilder<unknown>) =>
   sql`date_bin('1 day', ${expr}, timestamptz '2000-01-01 00:00:00+00')`;
 
+/** The UTC month an instant falls in, as the instant it starts (`post_rollup_monthly.month`). */
+export const utcMonth = (expr: RawBuilder<unknown>) => sql`date_trunc('month', ${expr}, 'UTC')`;
+
 /**
  * What a rollup of `columns` (sums over posts) is written with, each compiled once: the column list, their
  * sums, a HAVING condition true when any sum is not 0 (a key whose delta is zero, a post rewritten as it
@@ -157,10 +160,11 @@ const rollup = rollupWriteSql(rollupColumns);
 
 /**
  * The data-modifying CTEs that add signed contributions to the rollups: to their platform's row and to the
- * `allPlatforms` row, of their UTC hour (`post_rollup_hourly`) and of their UTC day (`post_rollup_daily`).
- * `rows` yields (tenant_id, platform, hour) and the columns of `rollupContribution`; they are summed per key
- * first (`rollup_delta`; keys whose sums are all zero are dropped) and applied in key order, hours before
- * days, so concurrent writers take row locks in one order. Additions commute, so writers never wait for
+ * `allPlatforms` row, of their UTC hour (`post_rollup_hourly`), day (`post_rollup_daily`) and month
+ * (`post_rollup_monthly`). `rows` yields (tenant_id, platform, hour) and the columns of
+ * `rollupContribution`; they are summed per key first (`rollup_delta`; keys whose sums are all zero are
+ * dropped) and applied in key order, hours before days before months, so concurrent writers take row
+ * locks in one order. Additions commute, so writers never wait for
  * each other's reads. `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller
  * copies those over all platforms into their day-hours rows after the statement (`patchDayHours`).
  */
@@ -184,6 +188,13 @@ export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       GROUP BY 1, 2, 3
       ORDER BY tenant_id, day, platform
       ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
+    ),
+    rollup_monthly AS (
+      INSERT INTO post_rollup_monthly AS r (tenant_id, platform, month, ${rollup.ids})
+      SELECT tenant_id, platform, ${utcMonth(sql`hour`)} AS month, ${rollup.sums} FROM rollup_delta
+      GROUP BY 1, 2, 3
+      ORDER BY tenant_id, month, platform
+      ON CONFLICT (tenant_id, month, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
     )`;
 }
 

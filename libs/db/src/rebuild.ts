@@ -32,8 +32,8 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
     )} FROM posts p
       WHERE l.tenant_id = p.tenant_id AND l.platform = p.platform AND l.platform_post_id = p.platform_post_id
         AND (${latestPostRow('l')}) IS DISTINCT FROM (${latestPostRow('p')})`.execute(trx);
-    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_rollup_day_hours, post_content_rollup_daily,
-      post_freshness`.execute(trx);
+    await sql`TRUNCATE post_rollup_hourly, post_rollup_daily, post_rollup_monthly, post_rollup_day_hours,
+      post_content_rollup_daily, post_freshness`.execute(trx);
     await sql`${raiseFreshness(sql`post_metrics_latest`)}`.execute(trx);
     await sql`WITH ${rollupWrites(sql`(
       SELECT l.tenant_id, l.platform, ${utcHour(sql`l.published_at`)} AS hour, ${rollupContribution('l')}
@@ -44,8 +44,8 @@ export async function rebuildPostAnalytics<DB>(db: Kysely<DB>): Promise<void> {
     await sql`WITH ${contentRollupWrites(sql`(${contentRollupRowsOf(sql`post_metrics_latest`, 'l')})`)} SELECT 1`.execute(
       trx,
     );
-    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily, post_rollup_day_hours,
-      post_content_rollup_daily`.execute(trx);
+    await sql`ANALYZE post_metrics_latest, post_rollup_hourly, post_rollup_daily, post_rollup_monthly,
+      post_rollup_day_hours, post_content_rollup_daily`.execute(trx);
   });
 }
 

@@ -129,6 +129,8 @@ export interface PostRollupHourlyTable {
 
 /** The same sums per tenant, platform and UTC day of publication (`day` is the instant it starts). */
 export type PostRollupDailyTable = Omit<PostRollupHourlyTable, 'hour'> & { day: Timestamp };
+/** And per UTC month (`month` is the instant it starts). */
+export type PostRollupMonthlyTable = Omit<PostRollupHourlyTable, 'hour'> & { month: Timestamp };
 
 /** Some hourly rollup columns over all platforms per UTC day, each as its 24 hours (`day-hours.ts`). */
 export type PostRollupDayHoursTable = { tenant_id: string; day: Timestamp } & Record<DayHoursColumn, Buffer>;
@@ -271,6 +273,7 @@ export interface Database {
   post_metrics_latest: PostMetricsLatestTable;
   post_rollup_hourly: PostRollupHourlyTable;
   post_rollup_daily: PostRollupDailyTable;
+  post_rollup_monthly: PostRollupMonthlyTable;
   post_rollup_day_hours: PostRollupDayHoursTable;
   post_content_rollup_daily: PostContentRollupDailyTable;
   post_gains_hourly: PostGainsHourlyTable;

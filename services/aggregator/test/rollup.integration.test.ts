@@ -66,6 +66,23 @@ async function dailyMismatches(tenant: string) {
   return rows;
 }
 
+/** Monthly rows (of a platform or summed over them) that differ from the sum of their UTC month's daily rows. */
+async function monthlyMismatches(tenant: string) {
+  const { rows } = await sql<{ month: Date; platform: string }>`
+    WITH d AS (
+      SELECT platform, date_trunc('month', day AT TIME ZONE 'UTC') AS month, sum(posts) AS posts,
+        sum(likes_count) AS likes_count, sum(likes_count_n) AS likes_count_n, sum(er_den) AS er_den, sum(e2) AS e2
+      FROM post_rollup_daily WHERE tenant_id = ${tenant} GROUP BY 1, 2
+    ), m AS (
+      SELECT platform, month AT TIME ZONE 'UTC' AS month, posts, likes_count, likes_count_n, er_den, e2
+      FROM post_rollup_monthly WHERE tenant_id = ${tenant}
+    )
+    SELECT month, platform FROM d FULL JOIN m USING (platform, month)
+    WHERE (d.posts, d.likes_count, d.likes_count_n, d.er_den, d.e2)
+      IS DISTINCT FROM (m.posts, m.likes_count, m.likes_count_n, m.er_den, m.e2)`.execute(t.db);
+  return rows;
+}
+
 /**
  * Hours of the day-hours rows that differ from their hourly rollup row over all platforms (zero where the
  * hour has none), and such hourly rows with posts that no day-hours row holds.
@@ -288,6 +305,17 @@ describe('hourly rollup kept by the write statement', () => {
     ]);
     expect(await dailyMismatches(tenant)).toEqual([]);
     expect(await dayHoursMismatches(tenant)).toEqual([]);
+    // Moved back across the start of the UTC month, it leaves its month's row for the one before.
+    await store.writePostSnapshots([at('2026-04-03T09:00:00Z', 12, '2026-03-31T23:40:00Z')]);
+    const { rows: months } = await sql<{ month: Date; posts: number; likes_count: number }>`
+      SELECT month, posts, likes_count FROM post_rollup_monthly
+      WHERE tenant_id = ${tenant} AND platform <> 'all' ORDER BY month`.execute(t.db);
+    expect(months.map((r) => [new Date(r.month).toISOString(), r.posts, r.likes_count])).toEqual([
+      ['2026-03-01T00:00:00.000Z', 1, 12],
+      ['2026-04-01T00:00:00.000Z', 0, 0],
+    ]);
+    expect(await dailyMismatches(tenant)).toEqual([]);
+    expect(await monthlyMismatches(tenant)).toEqual([]);
   });
 
   it('copies the post’s publication time and content to its latest row, also when only the attributes change', async () => {
@@ -417,6 +445,7 @@ describe('hourly rollup kept by the write statement', () => {
     const keptContent = await contentRollup(tenant);
     expect(await allPlatformMismatches(tenant)).toEqual([]);
     expect(await dailyMismatches(tenant)).toEqual([]);
+    expect(await monthlyMismatches(tenant)).toEqual([]);
     expect(await dayHoursMismatches(tenant)).toEqual([]);
     expect(await contentMismatches(tenant)).toEqual([]);
     await rebuildPostAnalytics(t.db);

@@ -92,24 +92,55 @@ async function json<T>(res: Response): Promise<T> {
 }
 
 describe('GET /analytics/overview', () => {
-  it('prepares its rollup statement once, whatever the range, zone or tenant', async () => {
+  it('prepares one rollup statement per form, whatever the range, zone or tenant', async () => {
     const prepared = async () => {
       const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(
         h.deps.genericPlanDb,
       );
-      return rows.filter((r) => r.statement.includes('post_rollup_hourly')).map((r) => r.statement);
+      return rows
+        .filter((r) => r.statement.includes('post_rollup_hourly'))
+        .map((r) => r.statement)
+        .sort();
     };
-    await json(await h.get(`/api/v1/analytics/overview?${range}`, a.key));
-    const first = await prepared();
-    expect(first).toHaveLength(1);
-    for (const path of [
-      '/api/v1/analytics/overview?start_date=2026-02-03&end_date=2026-03-20',
-      `/api/v1/analytics/overview?${range}&tz=America/New_York`,
-    ]) {
-      await json(await h.get(path, a.key));
+    const overview = (query: string, key: string) => h.get(`/api/v1/analytics/overview?${query}`, key);
+    // Whole UTC months in neither the period nor the one before; only in the one before (New York's
+    // February is all of February in UTC); in both (tenant B's zone is UTC).
+    await json(await overview(range, a.key));
+    await json(await overview(`${range}&tz=America/New_York`, a.key));
+    await json(await overview(range, b.key));
+    const forms = await prepared();
+    expect(forms).toHaveLength(3);
+    // Other values of the same forms prepare nothing more.
+    await json(await overview('start_date=2026-03-03&end_date=2026-03-20', a.key));
+    await json(await overview('start_date=2026-03-02&end_date=2026-03-31&tz=America/New_York', a.key));
+    await json(await overview('start_date=2026-02-01&end_date=2026-03-31', b.key));
+    expect(await prepared()).toEqual(forms);
+  });
+
+  it('reads whole UTC months from the monthly rollup: same totals, one more statement for every such range', async () => {
+    const prepared = async () => {
+      const { rows } = await sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(
+        h.deps.genericPlanDb,
+      );
+      return rows.filter((r) => r.statement.includes('post_rollup_monthly')).map((r) => r.statement);
+    };
+    const before = (await prepared()).length;
+    // Berlin's 2026-02-25 to 2026-04-01 holds the UTC days from February 25 to March 31: March whole.
+    for (const [start, end] of [
+      ['2026-02-25', '2026-04-01'],
+      ['2026-02-27', '2026-04-01'],
+    ] as const) {
+      const body = await json<Overview>(
+        await h.get(`/api/v1/analytics/overview?start_date=${start}&end_date=${end}`, a.key),
+      );
+      const posts = expectedA.filter((p) => inLocalRange(p, start, end));
+      expect(posts.some((p) => p.published_at.startsWith('2026-03-1'))).toBe(true);
+      expect(body.summary).toMatchObject(expectedSummary(posts));
+      for (const row of body.by_platform) {
+        expect(row).toMatchObject(expectedSummary(posts.filter((p) => p.platform === row.platform)));
+      }
     }
-    await json(await h.get(`/api/v1/analytics/overview?${range}`, b.key));
-    expect(await prepared()).toEqual(first);
+    expect(await prepared()).toHaveLength(before + 1);
   });
 
   it('matches totals computed from the events, for the period and the one before', async () => {

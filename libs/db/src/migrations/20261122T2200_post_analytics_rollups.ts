@@ -39,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_observed_at timestamptz NOT NULL,
       PRIMARY KEY (tenant_id, platform)
     )`.execute(db);
-  // The rows are written by the rebuild in 20261123T1000_post_rollup_day_hours: rebuildPostAnalytics
+  // The rows are written by the rebuild in 20261123T1200_post_rollup_monthly: rebuildPostAnalytics
   // works on the newest schema, so only the newest migration that needs it may call it.
 }
 

@@ -3,7 +3,7 @@ import { allPlatforms } from '../post-analytics.js';
 
 // Most dashboard reads sum every platform: the rollup gains one row per tenant and hour summed over the
 // platforms (platform = allPlatforms), so they read one row per hour instead of one per platform.
-// The rows are written by the rebuild in 20261123T1000_post_rollup_day_hours: rebuildPostAnalytics
+// The rows are written by the rebuild in 20261123T1200_post_rollup_monthly: rebuildPostAnalytics
 // works on the newest schema, so only the newest migration that needs it may call it.
 export async function up(_db: Kysely<unknown>): Promise<void> {}
 

@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ADD CONSTRAINT post_rollup_daily_day_check
       CHECK (day = date_bin('1 day', day, timestamptz '2000-01-01 00:00:00+00')),
     ADD PRIMARY KEY (tenant_id, day, platform)`.execute(db);
-  // Filled by the rebuild in 20261123T1000_post_rollup_day_hours.
+  // Filled by the rebuild in 20261123T1200_post_rollup_monthly.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

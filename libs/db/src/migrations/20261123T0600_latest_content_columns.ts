@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 
 // Content analysis joined every post of a period to its latest row for three columns: the join was most
 // of its cost (≈ 13 of 35 ms for a month of 100 k posts a year). The latest rows now carry copies of them,
-// kept by the aggregator like published_at. The rebuild in 20261123T1000_post_rollup_day_hours copies
+// kept by the aggregator like published_at. The rebuild in 20261123T1200_post_rollup_monthly copies
 // them for existing rows: rebuildPostAnalytics works on the newest schema, so only the newest migration
 // that needs it may call it.
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (tenant_id, platform, day, dimension, key)
     ) WITH (fillfactor = 80)`.execute(db);
-  // Filled by the rebuild in 20261123T1000_post_rollup_day_hours.
+  // Filled by the rebuild in 20261123T1200_post_rollup_monthly.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

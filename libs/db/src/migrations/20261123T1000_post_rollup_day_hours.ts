@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import { dayHoursBytes, dayHoursColumns } from '../day-hours.js';
-import { rebuildPostAnalytics } from '../rebuild.js';
 
 // A yearly overview grouped ≈ 8,650 hourly rollup rows into local days and weekday × hour cells: ≈ 1 µs
 // of Postgres per row and grouping, 11–25 ms a request. This table holds the hours of the rows summed over
@@ -20,8 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ${columns},
       PRIMARY KEY (tenant_id, day)
     ) WITH (fillfactor = 50)`.execute(db);
-  // rebuildPostAnalytics works on the newest schema, so only the newest migration that needs it calls it.
-  await rebuildPostAnalytics(db);
+  // Filled by the rebuild in 20261123T1200_post_rollup_monthly.
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -14,6 +14,7 @@ import * as accountFollowersDaily from './20261123T0800_account_followers_daily.
 import * as latestPublishedCoveringIndex from './20261123T0900_latest_published_covering_index.js';
 import * as postRollupDayHours from './20261123T1000_post_rollup_day_hours.js';
 import * as latestDayEngagementRateIndex from './20261123T1100_latest_day_engagement_rate_index.js';
+import * as postRollupMonthly from './20261123T1200_post_rollup_monthly.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T0900_latest_published_covering_index': latestPublishedCoveringIndex,
   '20261123T1000_post_rollup_day_hours': postRollupDayHours,
   '20261123T1100_latest_day_engagement_rate_index': latestDayEngagementRateIndex,
+  '20261123T1200_post_rollup_monthly': postRollupMonthly,
 };

@@ -16,7 +16,14 @@ import {
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { changePct, percent, round2 } from './math.js';
-import { ceilUtcDay, type DateRange, floorUtcDay, hourlyRollupFits } from './time.js';
+import {
+  ceilUtcDay,
+  ceilUtcMonth,
+  type DateRange,
+  floorUtcDay,
+  floorUtcMonth,
+  hourlyRollupFits,
+} from './time.js';
 
 export interface PostFilter {
   from: Date;
@@ -82,15 +89,38 @@ function wholeUtcDays(f: PostFilter): { firstDay: Date; endDay: Date } {
 }
 
 /**
- * Rollup rows that sum to the period's totals without splitting it: the daily rows of the UTC days wholly
- * inside it (`wholeUtcDays`), and the hourly rows of the hours before and after them. A month is about
- * thirty daily rows and two partial days of hours, instead of 720 hourly rows.
+ * The UTC months wholly inside the whole days [firstDay, endDay), as [firstMonth, endMonth), or undefined
+ * when there is none.
+ */
+function wholeUtcMonths(firstDay: Date, endDay: Date): { firstMonth: Date; endMonth: Date } | undefined {
+  const firstMonth = ceilUtcMonth(firstDay);
+  const endMonth = floorUtcMonth(endDay);
+  return endMonth > firstMonth ? { firstMonth, endMonth } : undefined;
+}
+
+/**
+ * Rollup rows that sum to the period's totals without splitting it: the monthly rows of the UTC months
+ * wholly inside it, the daily rows of its other whole UTC days (`wholeUtcDays`), and the hourly rows of the
+ * hours before and after those. A month is about thirty daily rows and two partial days of hours instead
+ * of 720 hourly rows; a year about twelve monthly rows and two partial months of days instead of 365 daily
+ * rows, per platform (a year's overview: 5.4 → 3.7 ms of Postgres). Periods without a whole month keep
+ * the text without months: reading an empty range of them cost a 30-day overview 0.15 ms. So the text has
+ * two forms, each one prepared statement whatever the values.
  */
 function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
   const { firstDay, endDay } = wholeUtcDays(f);
+  const months = wholeUtcMonths(firstDay, endDay);
   const platform = platformCondition(f, perPlatform);
-  return sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
-    WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay} ${platform}
+  const days = months
+    ? sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_monthly r
+      WHERE r.tenant_id = ${ctx.tenantId} AND r.month >= ${months.firstMonth} AND r.month < ${months.endMonth} ${platform}
+      UNION ALL
+      SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
+      WHERE r.tenant_id = ${ctx.tenantId}
+        AND ((r.day >= ${firstDay} AND r.day < ${months.firstMonth}) OR (r.day >= ${months.endMonth} AND r.day < ${endDay})) ${platform}`
+    : sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
+      WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay} ${platform}`;
+  return sql`${days}
     UNION ALL
     SELECT r.platform, ${rollupIds('r')} FROM post_rollup_hourly r
     WHERE r.tenant_id = ${ctx.tenantId}

@@ -6,6 +6,15 @@ export const DAY_MS = 86_400_000;
 export const floorUtcDay = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
 /** The UTC midnight at or after an instant. */
 export const ceilUtcDay = (t: Date) => new Date(Math.ceil(t.getTime() / DAY_MS) * DAY_MS);
+/** The first instant of the UTC month an instant falls in. */
+export const floorUtcMonth = (t: Date) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
+/** The first instant of a UTC month at or after an instant. */
+export const ceilUtcMonth = (t: Date) => {
+  const floor = floorUtcMonth(t);
+  return floor.getTime() === t.getTime()
+    ? floor
+    : new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1));
+};
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
