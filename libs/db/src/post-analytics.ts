@@ -158,14 +158,19 @@ export function rollupWriteSql(columns: readonly string[]) {
 
 const rollup = rollupWriteSql(rollupColumns);
 
+/** The rollups summed from the hourly deltas per UTC day and month, in the order their rows are locked. */
+const coarserRollups = [
+  { cte: 'rollup_daily', table: 'post_rollup_daily', key: 'day', bucket: utcDay },
+  { cte: 'rollup_monthly', table: 'post_rollup_monthly', key: 'month', bucket: utcMonth },
+] as const;
+
 /**
  * The data-modifying CTEs that add signed contributions to the rollups: to their platform's row and to the
  * `allPlatforms` row, of their UTC hour (`post_rollup_hourly`), day (`post_rollup_daily`) and month
  * (`post_rollup_monthly`). `rows` yields (tenant_id, platform, hour) and the columns of
  * `rollupContribution`; they are summed per key first (`rollup_delta`; keys whose sums are all zero are
- * dropped) and applied in key order, hours before days before months, so concurrent writers take row
- * locks in one order. Additions commute, so writers never wait for
- * each other's reads. `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller
+ * dropped) and applied in key order, hours before days before months (`coarserRollups`), so concurrent
+ * writers take row locks in one order. Additions commute, so writers never wait for each other's reads. `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller
  * copies those over all platforms into their day-hours rows after the statement (`patchDayHours`).
  */
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
@@ -182,20 +187,17 @@ export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
       ON CONFLICT (tenant_id, hour, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
       RETURNING r.tenant_id, r.platform, r.hour
     ),
-    rollup_daily AS (
-      INSERT INTO post_rollup_daily AS r (tenant_id, platform, day, ${rollup.ids})
-      SELECT tenant_id, platform, ${utcDay(sql`hour`)} AS day, ${rollup.sums} FROM rollup_delta
+    ${sql.join(
+      coarserRollups.map(
+        ({ cte, table, key, bucket }) => sql`${sql.id(cte)} AS (
+      INSERT INTO ${sql.table(table)} AS r (tenant_id, platform, ${sql.id(key)}, ${rollup.ids})
+      SELECT tenant_id, platform, ${bucket(sql`hour`)} AS ${sql.id(key)}, ${rollup.sums} FROM rollup_delta
       GROUP BY 1, 2, 3
-      ORDER BY tenant_id, day, platform
-      ON CONFLICT (tenant_id, day, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
-    ),
-    rollup_monthly AS (
-      INSERT INTO post_rollup_monthly AS r (tenant_id, platform, month, ${rollup.ids})
-      SELECT tenant_id, platform, ${utcMonth(sql`hour`)} AS month, ${rollup.sums} FROM rollup_delta
-      GROUP BY 1, 2, 3
-      ORDER BY tenant_id, month, platform
-      ON CONFLICT (tenant_id, month, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
-    )`;
+      ORDER BY tenant_id, ${sql.id(key)}, platform
+      ON CONFLICT (tenant_id, ${sql.id(key)}, platform) DO UPDATE SET ${rollup.addToRow}, updated_at = now()
+    )`,
+      ),
+    )}`;
 }
 
 /** Raises each tenant/platform's newest observation to those in `rows` (tenant_id, platform, observed_at). */

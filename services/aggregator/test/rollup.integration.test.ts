@@ -49,39 +49,45 @@ async function allPlatformMismatches(tenant: string) {
   return rows;
 }
 
-/** Daily rows (of a platform or summed over them) that differ from the sum of their UTC day's hourly rows. */
-async function dailyMismatches(tenant: string) {
-  const { rows } = await sql<{ day: Date; platform: string }>`
-    WITH h AS (
-      SELECT platform, date_trunc('day', hour AT TIME ZONE 'UTC') AS day, sum(posts) AS posts,
+/**
+ * Rows of a coarser rollup (of a platform or summed over them) that differ from the sum of the finer
+ * rollup's rows in their UTC day or month.
+ */
+async function coarserMismatches(
+  tenant: string,
+  finer: { table: string; key: string },
+  coarser: { table: string; key: 'day' | 'month' },
+) {
+  const { rows } = await sql<{ at: Date; platform: string }>`
+    WITH f AS (
+      SELECT platform, date_trunc(${coarser.key}, ${sql.ref(finer.key)} AT TIME ZONE 'UTC') AS at, sum(posts) AS posts,
         sum(likes_count) AS likes_count, sum(likes_count_n) AS likes_count_n, sum(er_den) AS er_den, sum(e2) AS e2
-      FROM post_rollup_hourly WHERE tenant_id = ${tenant} GROUP BY 1, 2
-    ), d AS (
-      SELECT platform, day AT TIME ZONE 'UTC' AS day, posts, likes_count, likes_count_n, er_den, e2
-      FROM post_rollup_daily WHERE tenant_id = ${tenant}
+      FROM ${sql.table(finer.table)} WHERE tenant_id = ${tenant} GROUP BY 1, 2
+    ), c AS (
+      SELECT platform, ${sql.ref(coarser.key)} AT TIME ZONE 'UTC' AS at, posts, likes_count, likes_count_n, er_den, e2
+      FROM ${sql.table(coarser.table)} WHERE tenant_id = ${tenant}
     )
-    SELECT day, platform FROM h FULL JOIN d USING (platform, day)
-    WHERE (h.posts, h.likes_count, h.likes_count_n, h.er_den, h.e2)
-      IS DISTINCT FROM (d.posts, d.likes_count, d.likes_count_n, d.er_den, d.e2)`.execute(t.db);
+    SELECT at, platform FROM f FULL JOIN c USING (platform, at)
+    WHERE (f.posts, f.likes_count, f.likes_count_n, f.er_den, f.e2)
+      IS DISTINCT FROM (c.posts, c.likes_count, c.likes_count_n, c.er_den, c.e2)`.execute(t.db);
   return rows;
 }
 
-/** Monthly rows (of a platform or summed over them) that differ from the sum of their UTC month's daily rows. */
-async function monthlyMismatches(tenant: string) {
-  const { rows } = await sql<{ month: Date; platform: string }>`
-    WITH d AS (
-      SELECT platform, date_trunc('month', day AT TIME ZONE 'UTC') AS month, sum(posts) AS posts,
-        sum(likes_count) AS likes_count, sum(likes_count_n) AS likes_count_n, sum(er_den) AS er_den, sum(e2) AS e2
-      FROM post_rollup_daily WHERE tenant_id = ${tenant} GROUP BY 1, 2
-    ), m AS (
-      SELECT platform, month AT TIME ZONE 'UTC' AS month, posts, likes_count, likes_count_n, er_den, e2
-      FROM post_rollup_monthly WHERE tenant_id = ${tenant}
-    )
-    SELECT month, platform FROM d FULL JOIN m USING (platform, month)
-    WHERE (d.posts, d.likes_count, d.likes_count_n, d.er_den, d.e2)
-      IS DISTINCT FROM (m.posts, m.likes_count, m.likes_count_n, m.er_den, m.e2)`.execute(t.db);
-  return rows;
-}
+/** Daily rows that differ from the sum of their UTC day's hourly rows. */
+const dailyMismatches = (tenant: string) =>
+  coarserMismatches(
+    tenant,
+    { table: 'post_rollup_hourly', key: 'hour' },
+    { table: 'post_rollup_daily', key: 'day' },
+  );
+
+/** Monthly rows that differ from the sum of their UTC month's daily rows. */
+const monthlyMismatches = (tenant: string) =>
+  coarserMismatches(
+    tenant,
+    { table: 'post_rollup_daily', key: 'day' },
+    { table: 'post_rollup_monthly', key: 'month' },
+  );
 
 /**
  * Hours of the day-hours rows that differ from their hourly rollup row over all platforms (zero where the

@@ -103,28 +103,25 @@ function wholeUtcMonths(firstDay: Date, endDay: Date): { firstMonth: Date; endMo
  * wholly inside it, the daily rows of its other whole UTC days (`wholeUtcDays`), and the hourly rows of the
  * hours before and after those. A month is about thirty daily rows and two partial days of hours instead
  * of 720 hourly rows; a year about twelve monthly rows and two partial months of days instead of 365 daily
- * rows, per platform (a year's overview: 6.3 → 4.8 ms of Postgres a request). Periods without a whole month keep
- * the text without months: reading an empty range of them cost a 30-day overview 0.15 ms. So the text has
- * two forms, each one prepared statement whatever the values.
+ * rows, per platform (a year's overview: 6.3 → 4.8 ms of Postgres a request). Periods without a whole
+ * month keep the text without months: reading an empty range of them cost a 30-day overview 0.15 ms. So
+ * the text has two forms, each one prepared statement whatever the values.
  */
 function periodRollupRows(ctx: DomainContext, f: PostFilter, perPlatform: boolean): RawBuilder<unknown> {
   const { firstDay, endDay } = wholeUtcDays(f);
   const months = wholeUtcMonths(firstDay, endDay);
   const platform = platformCondition(f, perPlatform);
+  const rowsOf = (table: string, condition: RawBuilder<unknown>) =>
+    sql`SELECT r.platform, ${rollupIds('r')} FROM ${sql.table(table)} r
+    WHERE r.tenant_id = ${ctx.tenantId} AND ${condition} ${platform}`;
   const days = months
-    ? sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_monthly r
-      WHERE r.tenant_id = ${ctx.tenantId} AND r.month >= ${months.firstMonth} AND r.month < ${months.endMonth} ${platform}
-      UNION ALL
-      SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
-      WHERE r.tenant_id = ${ctx.tenantId}
-        AND ((r.day >= ${firstDay} AND r.day < ${months.firstMonth}) OR (r.day >= ${months.endMonth} AND r.day < ${endDay})) ${platform}`
-    : sql`SELECT r.platform, ${rollupIds('r')} FROM post_rollup_daily r
-      WHERE r.tenant_id = ${ctx.tenantId} AND r.day >= ${firstDay} AND r.day < ${endDay} ${platform}`;
+    ? sql`${rowsOf('post_rollup_monthly', sql`r.month >= ${months.firstMonth} AND r.month < ${months.endMonth}`)}
+    UNION ALL
+    ${rowsOf('post_rollup_daily', sql`((r.day >= ${firstDay} AND r.day < ${months.firstMonth}) OR (r.day >= ${months.endMonth} AND r.day < ${endDay}))`)}`
+    : rowsOf('post_rollup_daily', sql`r.day >= ${firstDay} AND r.day < ${endDay}`);
   return sql`${days}
     UNION ALL
-    SELECT r.platform, ${rollupIds('r')} FROM post_rollup_hourly r
-    WHERE r.tenant_id = ${ctx.tenantId}
-      AND ((r.hour >= ${f.from} AND r.hour < ${firstDay}) OR (r.hour >= ${endDay} AND r.hour < ${f.to})) ${platform}`;
+    ${rowsOf('post_rollup_hourly', sql`((r.hour >= ${f.from} AND r.hour < ${firstDay}) OR (r.hour >= ${endDay} AND r.hour < ${f.to}))`)}`;
 }
 
 /** How many of each UTC day's first posts by engagement rate `tp` holds. */
