@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { bumpTenantDataVersion } from '@postpulse/cache';
 import { refreshRequestSchema } from '@postpulse/contracts';
 import { createConsumer, createKafka } from '@postpulse/kafka';
@@ -120,6 +123,29 @@ describe('response cache and ETag', () => {
       a.key,
     );
     expect(reordered.headers.get('x-cache')).toBe('HIT');
+  });
+
+  it('reads the key, the request id and If-None-Match from Node’s incoming message when served over HTTP', async () => {
+    const t = await h.tenant('Over HTTP');
+    const server = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/api/v1/analytics/overview?${range}`;
+      const auth = { authorization: `Bearer ${t.key}` };
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: 'Bearer not-a-key' } })).status).toBe(401);
+      const first = await fetch(url, { headers: { ...auth, 'x-request-id': 'http-request-0001' } });
+      expect(first.status).toBe(200);
+      expect(first.headers.get('x-request-id')).toBe('http-request-0001');
+      const etag = first.headers.get('etag') ?? '';
+      expect(etag).toMatch(/^".+"$/);
+      const notModified = await fetch(url, { headers: { ...auth, 'if-none-match': `"other", ${etag}` } });
+      expect(notModified.status).toBe(304);
+      expect(notModified.headers.get('x-cache')).toBe('HIT');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('does not cache errors', async () => {

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AppEnv } from '../context.js';
 import { ApiError } from '../errors.js';
+import { requestHeader } from './request-header.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -22,7 +23,7 @@ export function authenticate(
   // stays a single indexed read instead of a write per request.
   const touched = new Map<string, number>();
   return async (c, next) => {
-    const header = c.req.header('authorization');
+    const header = requestHeader(c, 'authorization');
     const match = header ? BEARER.exec(header) : null;
     const presented = match?.[1];
     if (!presented) {

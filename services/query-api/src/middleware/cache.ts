@@ -3,9 +3,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../context.js';
 import { localDate } from '../domain/time.js';
+import { requestHeader } from './request-header.js';
 
 function notModified(c: Context<AppEnv>, etag: string): boolean {
-  const header = c.req.header('if-none-match');
+  const header = requestHeader(c, 'if-none-match');
   if (!header) return false;
   return header === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
@@ -30,11 +31,16 @@ export function responseCache(cache: ResponseCache, now: () => Date): Middleware
   return async (c, next) => {
     if (c.req.method !== 'GET') return next();
     const { tenant } = c.get('auth');
-    const url = new URL(c.req.url);
-    const params = [...url.searchParams.entries()].sort(([a, x], [b, y]) =>
-      a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
-    );
-    const query = JSON.stringify([url.pathname, params, tenant.timezone, localDate(now(), tenant.timezone)]);
+    // The query string as written, without parsing the whole URL again (the node adapter already did).
+    const url = c.req.url;
+    const start = url.indexOf('?');
+    const params =
+      start < 0
+        ? []
+        : [...new URLSearchParams(url.slice(start + 1))].sort(([a, x], [b, y]) =>
+            a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
+          );
+    const query = JSON.stringify([c.req.path, params, tenant.timezone, localDate(now(), tenant.timezone)]);
     let lookup: CacheLookup | undefined;
     try {
       lookup = await cache.lookup(tenant.id, query);
