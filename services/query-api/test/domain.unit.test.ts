@@ -3,7 +3,7 @@ import { bestSlot, bestTimesFrom, MIN_POSTS_PER_SLOT } from '../src/domain/best-
 import type { CellRow } from '../src/domain/groups.js';
 import { changePct, percent, ratioConfidenceInterval, round2 } from '../src/domain/math.js';
 import { parsePostRef } from '../src/domain/post-detail.js';
-import { emptyAggregate } from '../src/domain/post-set.js';
+import { emptyAggregate, preview } from '../src/domain/post-set.js';
 import { decodeCursor, encodeCursor } from '../src/domain/posts.js';
 import {
   localDate,
@@ -16,6 +16,19 @@ import {
 } from '../src/domain/time.js';
 import { InvalidParameterError } from '../src/errors.js';
 import { prng } from './fixtures.js';
+
+describe('preview', () => {
+  it('keeps texts of up to 100 characters and cuts longer ones after 100, never inside a character', () => {
+    expect(preview(null)).toBeNull();
+    expect(preview('a'.repeat(100))).toBe('a'.repeat(100));
+    expect(preview('a'.repeat(101))).toBe(`${'a'.repeat(100)}…`);
+    // 100 emoji are 200 UTF-16 units and still 100 characters; one more is cut after the hundredth.
+    const emoji = '😀'.repeat(100);
+    expect(preview(emoji)).toBe(emoji);
+    expect(preview(`${emoji}😀 and more`)).toBe(`${emoji}…`);
+    expect(preview(`${'a'.repeat(99)}😀😀`)).toBe(`${'a'.repeat(99)}😀…`);
+  });
+});
 
 describe('math', () => {
   it('rounds only at the edge and keeps null for unknowns', () => {

@@ -556,9 +556,20 @@ function rowsOf(columns: readonly string[], arrays: unknown): Record<string, unk
   return rows;
 }
 
-/** Post preview: the first 100 characters of the text, cut at a character (not a UTF-16 unit). */
+const PREVIEW_CHARS = 100;
+
+/**
+ * Post preview: the first 100 characters of the text, cut at a character (not a UTF-16 unit). Only the
+ * first 101 characters are visited: a post's text can be thousands.
+ */
 export function preview(text: string | null): string | null {
-  if (text === null) return null;
-  const chars = [...text];
-  return chars.length <= 100 ? text : `${chars.slice(0, 100).join('')}…`;
+  if (text === null || text.length <= PREVIEW_CHARS) return text;
+  let chars = 0;
+  let units = 0;
+  for (const char of text) {
+    if (chars === PREVIEW_CHARS) return `${text.slice(0, units)}…`;
+    chars++;
+    units += char.length;
+  }
+  return text;
 }
