@@ -14,6 +14,6 @@ export function requestHeader(
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
   if (!incoming) return c.req.header(name);
   const value = incoming.headers[name];
-  // Node joins repeats of most headers itself; the rest arrive as a list, joined as Fetch would.
+  // Node joins a repeated header itself (or keeps the first Authorization); only set-cookie is a list.
   return Array.isArray(value) ? value.join(', ') : value;
 }
