@@ -170,8 +170,9 @@ const coarserRollups = [
  * (`post_rollup_monthly`). `rows` yields (tenant_id, platform, hour) and the columns of
  * `rollupContribution`; they are summed per key first (`rollup_delta`; keys whose sums are all zero are
  * dropped) and applied in key order, hours before days before months (`coarserRollups`), so concurrent
- * writers take row locks in one order. Additions commute, so writers never wait for each other's reads. `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller
- * copies those over all platforms into their day-hours rows after the statement (`patchDayHours`).
+ * writers take row locks in one order. Additions commute, so writers never wait for each other's reads.
+ * `rollup_hourly` returns the hours written (tenant_id, platform, hour): the caller copies those over all
+ * platforms into their day-hours rows after the statement (`patchDayHours`).
  */
 export function rollupWrites(rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`

@@ -49,15 +49,20 @@ async function allPlatformMismatches(tenant: string) {
   return rows;
 }
 
+/** A rollup table and the column of its time bucket. */
+interface Level {
+  table: string;
+  key: 'hour' | 'day' | 'month';
+}
+const hourly: Level = { table: 'post_rollup_hourly', key: 'hour' };
+const daily = { table: 'post_rollup_daily', key: 'day' } as const;
+const monthly = { table: 'post_rollup_monthly', key: 'month' } as const;
+
 /**
  * Rows of a coarser rollup (of a platform or summed over them) that differ from the sum of the finer
  * rollup's rows in their UTC day or month.
  */
-async function coarserMismatches(
-  tenant: string,
-  finer: { table: string; key: string },
-  coarser: { table: string; key: 'day' | 'month' },
-) {
+async function coarserMismatches(tenant: string, finer: Level, coarser: Level & { key: 'day' | 'month' }) {
   const { rows } = await sql<{ at: Date; platform: string }>`
     WITH f AS (
       SELECT platform, date_trunc(${coarser.key}, ${sql.ref(finer.key)} AT TIME ZONE 'UTC') AS at, sum(posts) AS posts,
@@ -74,20 +79,18 @@ async function coarserMismatches(
 }
 
 /** Daily rows that differ from the sum of their UTC day's hourly rows. */
-const dailyMismatches = (tenant: string) =>
-  coarserMismatches(
-    tenant,
-    { table: 'post_rollup_hourly', key: 'hour' },
-    { table: 'post_rollup_daily', key: 'day' },
-  );
+const dailyMismatches = (tenant: string) => coarserMismatches(tenant, hourly, daily);
 
 /** Monthly rows that differ from the sum of their UTC month's daily rows. */
-const monthlyMismatches = (tenant: string) =>
-  coarserMismatches(
-    tenant,
-    { table: 'post_rollup_daily', key: 'day' },
-    { table: 'post_rollup_monthly', key: 'month' },
-  );
+const monthlyMismatches = (tenant: string) => coarserMismatches(tenant, daily, monthly);
+
+/** A rollup level's rows of single platforms, in bucket order, as [bucket start, posts, likes]. */
+async function platformRows(tenant: string, level: Level) {
+  const { rows } = await sql<{ at: Date; posts: number; likes_count: number }>`
+    SELECT ${sql.ref(level.key)} AS at, posts, likes_count FROM ${sql.table(level.table)}
+    WHERE tenant_id = ${tenant} AND platform <> 'all' ORDER BY 1`.execute(t.db);
+  return rows.map((r) => [new Date(r.at).toISOString(), r.posts, r.likes_count]);
+}
 
 /**
  * Hours of the day-hours rows that differ from their hourly rollup row over all platforms (zero where the
@@ -302,10 +305,7 @@ describe('hourly rollup kept by the write statement', () => {
     ]);
     // Moved to the next UTC day, the post leaves its day's row too.
     await store.writePostSnapshots([at('2026-04-03T08:00:00Z', 11, '2026-04-03T00:30:00Z')]);
-    const { rows: days } = await sql<{ day: Date; posts: number; likes_count: number }>`
-      SELECT day, posts, likes_count FROM post_rollup_daily
-      WHERE tenant_id = ${tenant} AND platform <> 'all' ORDER BY day`.execute(t.db);
-    expect(days.map((r) => [new Date(r.day).toISOString(), r.posts, r.likes_count])).toEqual([
+    expect(await platformRows(tenant, daily)).toEqual([
       ['2026-04-02T00:00:00.000Z', 0, 0],
       ['2026-04-03T00:00:00.000Z', 1, 11],
     ]);
@@ -313,10 +313,7 @@ describe('hourly rollup kept by the write statement', () => {
     expect(await dayHoursMismatches(tenant)).toEqual([]);
     // Moved back across the start of the UTC month, it leaves its month's row for the one before.
     await store.writePostSnapshots([at('2026-04-03T09:00:00Z', 12, '2026-03-31T23:40:00Z')]);
-    const { rows: months } = await sql<{ month: Date; posts: number; likes_count: number }>`
-      SELECT month, posts, likes_count FROM post_rollup_monthly
-      WHERE tenant_id = ${tenant} AND platform <> 'all' ORDER BY month`.execute(t.db);
-    expect(months.map((r) => [new Date(r.month).toISOString(), r.posts, r.likes_count])).toEqual([
+    expect(await platformRows(tenant, monthly)).toEqual([
       ['2026-03-01T00:00:00.000Z', 1, 12],
       ['2026-04-01T00:00:00.000Z', 0, 0],
     ]);
