@@ -26,6 +26,8 @@ export interface GroupSets {
   total?: boolean;
   /** Per platform. */
   platforms?: boolean;
+  /** What to sum for the total and per platform; the other fields are null. Default: every field. */
+  totalFields?: readonly AggregateField[] | undefined;
   /** Per local day, week (from Monday) or month of publication (`periodBounds`). */
   periods?: PeriodBounds | undefined;
   /** What to sum per period; the other fields of a period's row are null. Default: every field. */
@@ -108,7 +110,7 @@ export function groupsPart(
 ): Part<Groups> {
   const selects: RawBuilder<unknown>[] = [];
   const reads: Cte[] = [];
-  const all = packedAggregates(aggregateFields);
+  const all = packedAggregates(want.totalFields ?? aggregateFields);
   const summed = totalOfPlatforms(want, totalOf);
   if (want.total && !summed) {
     selects.push(
@@ -195,6 +197,7 @@ const cellRow = (hourOfWeek: number, row: AggregateRow): CellRow => ({
 function groupsFrom(bytes: Buffer | null, want: GroupSets, hours: HourGroups | undefined): Groups {
   const out: Groups = { total: emptyAggregate, platforms: [], periods: new Map(), cells: [] };
   const fields = setFields(want);
+  const totalFields = want.totalFields ?? aggregateFields;
   const starts = want.periods?.starts ?? [];
   const values = float8Values(bytes);
   let at = 0;
@@ -206,7 +209,7 @@ function groupsFrom(bytes: Buffer | null, want: GroupSets, hours: HourGroups | u
       at += 2 + (hours?.rowValues ?? 0);
       continue;
     }
-    const own = kind === kinds.total || kind === kinds.platform ? aggregateFields : fields;
+    const own = kind === kinds.total || kind === kinds.platform ? totalFields : fields;
     const row = unpackAggregate(values, at + 2, own);
     at += 2 + own.length;
     if (kind === kinds.total) out.total = row;

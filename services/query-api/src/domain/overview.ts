@@ -13,6 +13,7 @@ import {
   queryParts,
   rangeFilter,
   summaryChange,
+  summaryFields,
   summaryOf,
 } from './post-set.js';
 import {
@@ -44,11 +45,23 @@ const lastBefore = (t: Slot, day: Slot) => sql`coalesce(${snapshot(day, t, 'DESC
     SELECT last_followers FROM account_followers_daily d
     WHERE ${account('d')} AND d.day < ${day} ORDER BY d.day DESC LIMIT 1))`;
 
+/** The first snapshot with followers in [from, to), else the first daily row of [fromNextDay, toDay), else the first snapshot in [tailStart, to). */
+const firstIn = (from: Slot, fromNextDay: Slot, headEnd: Slot, tailStart: Slot, to: Slot, toDay: Slot) =>
+  sql`coalesce(${snapshot(from, headEnd, 'ASC')}, (
+    SELECT first_followers FROM account_followers_daily d
+    WHERE ${account('d')} AND d.day >= ${fromNextDay} AND d.day < ${toDay} ORDER BY d.day LIMIT 1),
+    ${snapshot(tailStart, to, 'ASC')})`;
+
 /** The statement of `followerGrowthPart`, compiled once; each request only binds its values. */
 const followerGrowth = precompiledWith(
   (
     tenant: Slot,
     platform: Slot,
+    prevFrom: Slot,
+    prevFromDay: Slot,
+    prevFromNextDay: Slot,
+    prevHeadEnd: Slot,
+    prevTailStart: Slot,
     from: Slot,
     fromDay: Slot,
     fromNextDay: Slot,
@@ -62,36 +75,55 @@ const followerGrowth = precompiledWith(
       WHERE tenant_id = ${tenant} ${platform}
     ),
     ends AS (
-      SELECT ${lastBefore(to, toDay)} AS last,
-        coalesce(${lastBefore(from, fromDay)}, ${snapshot(from, headEnd, 'ASC')}, (
-          SELECT first_followers FROM account_followers_daily d
-          WHERE ${account('d')} AND d.day >= ${fromNextDay} AND d.day < ${toDay} ORDER BY d.day LIMIT 1),
-          ${snapshot(tailStart, to, 'ASC')}) AS first
+      SELECT acc.*, ${lastBefore(prevFrom, prevFromDay)} AS at_prev_from, ${lastBefore(from, fromDay)} AS at_from,
+        ${lastBefore(to, toDay)} AS at_to
       FROM acc
     )
-    SELECT sum(last - first)::bigint AS growth, 0 AS ord FROM ends`,
+    SELECT sum(at_to - coalesce(at_from, ${firstIn(from, fromNextDay, headEnd, tailStart, to, toDay)}))::bigint AS growth,
+      sum(at_from - coalesce(at_prev_from, ${firstIn(prevFrom, prevFromNextDay, prevHeadEnd, prevTailStart, from, fromDay)}))::bigint
+        AS previous,
+      0 AS ord
+    FROM ends acc`,
 );
 
+/** The slots of one period's start and end in `followerGrowth`. */
+const periodEnds = (from: Date, to: Date) => ({
+  from,
+  fromDay: floorUtcDay(from),
+  fromNextDay: ceilUtcDay(from),
+  headEnd: earlier(to, ceilUtcDay(from)),
+  tailStart: later(from, floorUtcDay(to)),
+});
+
 /**
- * Σ over accounts of (followers at the last observation before `to`) − (followers at the last observation
- * before `from`, or else the first one in the period). Null when no account reported followers.
- * The accounts are the tenant's rows of `account_metrics_latest` (one per account that ever reported).
- * Each lookup is the first row of an index range: in the snapshots only within one UTC day (an end's own
- * day, so one monthly partition is opened), and in `account_followers_daily` for the whole UTC days
- * before an end or between the two. The first observation in the period is looked for in from's day,
- * else in the first whole day between, else in to's day. The part suits a generic plan.
+ * Per period (this one and `previous`, which ends where this one starts): Σ over accounts of (followers at
+ * the last observation before its end) − (followers at the last observation before its start, or else the
+ * first one in the period); null when no account reported followers. The observation before the shared
+ * instant is looked up once for both. The accounts are the tenant's rows of `account_metrics_latest` (one
+ * per account that ever reported). Each lookup is the first row of an index range: in the snapshots only
+ * within one UTC day (an end's own day, so one monthly partition is opened), and in
+ * `account_followers_daily` for the whole UTC days before an end or between the two. The first
+ * observation in a period is looked for in its start's day, else in the first whole day between, else in
+ * its end's day. The part suits a generic plan.
  */
-function followerGrowthPart(ctx: DomainContext, f: PostFilter): Part {
+function followerGrowthPart(ctx: DomainContext, f: PostFilter, previous: PostFilter): Part {
+  const prev = periodEnds(previous.from, f.from);
+  const cur = periodEnds(f.from, f.to);
   return part(
     'none',
     followerGrowth(
       ctx.tenantId,
       f.platform ? sql`AND platform = ${f.platform}` : sql``,
-      f.from,
-      floorUtcDay(f.from),
-      ceilUtcDay(f.from),
-      earlier(f.to, ceilUtcDay(f.from)),
-      later(f.from, floorUtcDay(f.to)),
+      prev.from,
+      prev.fromDay,
+      prev.fromNextDay,
+      prev.headEnd,
+      prev.tailStart,
+      cur.from,
+      cur.fromDay,
+      cur.fromNextDay,
+      cur.headEnd,
+      cur.tailStart,
       f.to,
       floorUtcDay(f.to),
     ),
@@ -135,21 +167,22 @@ export async function overview(
       groups: groupsPart(ctx, filter, {
         total: true,
         platforms: true,
+        totalFields: summaryFields,
         periods: periodBounds(input.range, 'daily'),
         periodFields: publishedFields.engagement_rate,
         cells: offsetSegments(filter.from, filter.to, ctx.timezone),
       }),
-      previous: groupsPart(ctx, prevFilter, { total: true }, 'sp'),
+      previous: groupsPart(ctx, prevFilter, { total: true, totalFields: summaryFields }, 'sp'),
       top: topPostsPart(ctx, filter, 'engagement_rate', 5),
-      growth: followerGrowthPart(ctx, filter),
-      prevGrowth: followerGrowthPart(ctx, prevFilter),
+      growth: followerGrowthPart(ctx, filter, prevFilter),
       freshness: dataFreshnessPart(ctx),
     },
     prevFilter,
   );
   const previous = parts.previous;
-  const growth = (parts.growth[0] as { growth: number | null } | undefined)?.growth ?? null;
-  const prevGrowth = (parts.prevGrowth[0] as { growth: number | null } | undefined)?.growth ?? null;
+  const growths = parts.growth[0] as { growth: number | null; previous: number | null } | undefined;
+  const growth = growths?.growth ?? null;
+  const prevGrowth = growths?.previous ?? null;
   const freshness = (parts.freshness as { platform: string; last_observed_at: string }[]).map((r) => ({
     platform: r.platform,
     last_observed_at: new Date(r.last_observed_at).toISOString(),

@@ -429,6 +429,22 @@ export function sumAggregates(rows: readonly AggregateRow[]): AggregateRow {
   return out;
 }
 
+/** The fields `summaryOf` and `summaryChange` read: a response of summaries sums no others. */
+export const summaryFields: readonly AggregateField[] = [
+  'posts',
+  'likes',
+  'comments',
+  'shares',
+  'engagements',
+  'impressions',
+  'reach',
+  'clicks',
+  'er_num',
+  'er_den',
+  'ctr_num',
+  'ctr_den',
+];
+
 /** A total: 0 when there are no posts, null when posts exist but none reported the metric. */
 const total = (posts: number, v: number | null) => (posts === 0 ? 0 : v);
 
