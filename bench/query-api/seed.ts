@@ -13,7 +13,7 @@ import {
   ensureMonthlyPartitions,
   migrateToLatest,
   monthKey,
-  rebuildFollowerDays,
+  rebuildFollowerHours,
   rebuildPostAnalytics,
 } from '@postpulse/db';
 import { sql as chSql, createOlap, ident, migrateOlap, raw } from '@postpulse/olap';
@@ -126,8 +126,8 @@ export async function seed(o: SeedOptions): Promise<{ tenantId: string; apiKey: 
 const ACCOUNT_HISTORY_DAYS = 365 + 60;
 
 /**
- * Hourly follower counts of the 4 accounts the posts belong to, with their latest rows and their days'
- * first and last counts (as the aggregator keeps both), unless the tenant has snapshots already; days are
+ * Hourly follower counts of the 4 accounts the posts belong to, with their latest rows and their hours'
+ * first and last counts (as the aggregator keeps both), unless the tenant has snapshots already; hours are
  * filled in for snapshots seeded before that table existed.
  */
 export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: string, now: Date): Promise<void> {
@@ -137,7 +137,7 @@ export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: strin
     return rows[0]?.n ?? 0;
   };
   if ((await count(sql`account_metric_snapshots`)) > 0) {
-    if ((await count(sql`account_followers_daily`)) === 0) await rebuildFollowerDays(db);
+    if ((await count(sql`account_followers_hourly`)) === 0) await rebuildFollowerHours(db);
     return;
   }
   const endS = Math.floor(now.getTime() / 3_600_000) * 3600;
@@ -161,6 +161,6 @@ export async function seedAccountSnapshots(db: Kysely<Database>, tenantId: strin
     FROM account_metric_snapshots WHERE tenant_id = ${tenantId}
     ORDER BY platform, account_id, observed_at DESC
     ON CONFLICT (tenant_id, platform, account_id) DO NOTHING`.execute(db);
-  await rebuildFollowerDays(db);
+  await rebuildFollowerHours(db);
   await sql`ANALYZE account_metric_snapshots`.execute(db);
 }

@@ -1,6 +1,6 @@
 export * from './content-rollup.js';
 export * from './day-hours.js';
-export * from './follower-days.js';
+export * from './follower-hours.js';
 export * from './migrate.js';
 export * from './partitions.js';
 export * from './pool.js';

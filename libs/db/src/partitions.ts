@@ -92,10 +92,10 @@ export async function dropExpiredSnapshotPartitions(
       await db.transaction().execute(async (trx) => {
         await sql`DROP TABLE ${sql.id(p.name)}`.execute(trx);
         if (table === 'account_metric_snapshots') {
-          // The daily summary of those snapshots goes with them, in the same transaction: a crash between
-          // the two would leave summary days that no later run revisits.
-          await sql`DELETE FROM account_followers_daily
-            WHERE day >= ${monthStart(p.month)} AND day < ${monthStart(nextMonth(p.month))}`.execute(trx);
+          // The hourly summary of those snapshots goes with them, in the same transaction: a crash between
+          // the two would leave summary hours that no later run revisits.
+          await sql`DELETE FROM account_followers_hourly
+            WHERE hour >= ${monthStart(p.month)} AND hour < ${monthStart(nextMonth(p.month))}`.execute(trx);
         }
       });
       dropped.push(p.name);

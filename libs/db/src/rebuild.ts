@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { contentRollupRowsOf, contentRollupWrites } from './content-rollup.js';
 import { refreshDayHours } from './day-hours.js';
-import { upsertFollowerDays } from './follower-days.js';
+import { upsertFollowerHours } from './follower-hours.js';
 import {
   addGains,
   allPlatforms,
@@ -62,10 +62,10 @@ export async function rebuildPostGains<DB>(db: Kysely<DB>): Promise<void> {
   });
 }
 
-/** Rebuilds `account_followers_daily` from the snapshots (its migration; also how a test checks live writes). */
-export async function rebuildFollowerDays<DB>(db: Kysely<DB>): Promise<void> {
+/** Rebuilds `account_followers_hourly` from the snapshots (its migration; also how a test checks live writes). */
+export async function rebuildFollowerHours<DB>(db: Kysely<DB>): Promise<void> {
   await inTransaction(db, async (trx) => {
-    await sql`TRUNCATE account_followers_daily`.execute(trx);
-    await upsertFollowerDays(sql`SELECT * FROM account_metric_snapshots`).execute(trx);
+    await sql`TRUNCATE account_followers_hourly`.execute(trx);
+    await upsertFollowerHours(sql`SELECT * FROM account_metric_snapshots`).execute(trx);
   });
 }

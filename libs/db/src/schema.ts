@@ -201,12 +201,15 @@ export interface AccountMetricsLatestTable extends AccountMetricColumns {
   updated_at: Generated<Timestamp>;
 }
 
-/** Per account and UTC day, its first and last observation of followers (libs/db/src/follower-days.ts). */
-export interface AccountFollowersDailyTable {
+/**
+ * Per account and UTC hour, its first and last observation of followers (libs/db/src/follower-hours.ts).
+ * Its generated `account_key` (a 64-bit hash, beyond JavaScript's exact integers) is only for lookups in SQL.
+ */
+export interface AccountFollowersHourlyTable {
   tenant_id: string;
   platform: string;
   account_id: string;
-  day: Timestamp;
+  hour: Timestamp;
   first_observed_at: Timestamp;
   first_followers: number;
   last_observed_at: Timestamp;
@@ -280,7 +283,7 @@ export interface Database {
   post_freshness: PostFreshnessTable;
   account_metric_snapshots: AccountMetricSnapshotsTable;
   account_metrics_latest: AccountMetricsLatestTable;
-  account_followers_daily: AccountFollowersDailyTable;
+  account_followers_hourly: AccountFollowersHourlyTable;
   platform_accounts: PlatformAccountsTable;
   ingest_posts: IngestPostsTable;
   platform_retired_metrics: PlatformRetiredMetricsTable;

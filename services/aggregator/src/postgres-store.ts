@@ -15,7 +15,7 @@ import {
   raiseFreshness,
   rollupContribution,
   rollupWrites,
-  upsertFollowerDays,
+  upsertFollowerHours,
   utcHour,
 } from '@postpulse/db';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
@@ -425,7 +425,7 @@ export class PostgresStore {
         SELECT * FROM snapshots_in
         ON CONFLICT DO NOTHING
       ),
-      days AS (${upsertFollowerDays(sql`SELECT * FROM snapshots_in`)})
+      hours AS (${upsertFollowerHours(sql`SELECT * FROM snapshots_in`)})
       INSERT INTO account_metrics_latest AS l (tenant_id, platform, account_id, observed_at, event_id, ${metricIds})
       SELECT DISTINCT ON (tenant_id, platform, account_id) * FROM snapshots_in
       ORDER BY tenant_id, platform, account_id, observed_at DESC

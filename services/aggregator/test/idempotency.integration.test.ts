@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getTenantDataVersion } from '@postpulse/cache';
-import { rebuildFollowerDays } from '@postpulse/db';
+import { rebuildFollowerHours } from '@postpulse/db';
 import { readBestTimes, readMetricsByBucket, readPostLatestTotals } from '@postpulse/olap';
 import { stackEnv, waitUntil } from '@postpulse/testing';
 import { Redis } from 'ioredis';
@@ -192,8 +192,8 @@ describe('idempotency', () => {
   });
 });
 
-describe('daily follower summary', () => {
-  it('keeps each UTC day’s first and last followers whatever the order, batching and repeats', async () => {
+describe('hourly follower summary', () => {
+  it('keeps each UTC hour’s first and last followers whatever the order, batching and repeats', async () => {
     const tenant = randomUUID();
     const at = (observed_at: string, followers: number | null) =>
       accountEvent({
@@ -203,37 +203,39 @@ describe('daily follower summary', () => {
       });
     const first = at('2026-11-20T00:30:00Z', 100);
     const events = [
-      at('2026-11-20T12:00:00Z', 120),
-      at('2026-11-20T23:59:59Z', 190),
+      at('2026-11-20T00:45:00Z', 120),
+      at('2026-11-20T00:59:59Z', 190),
       first,
       at('2026-11-21T06:00:00Z', 200),
       // No followers reported: not part of the summary.
-      at('2026-11-21T05:00:00Z', null),
-      at('2026-11-21T18:00:00Z', 260),
-      at('2026-11-21T07:00:00Z', 210),
+      at('2026-11-21T06:10:00Z', null),
+      at('2026-11-21T06:50:00Z', 260),
+      at('2026-11-21T06:20:00Z', 210),
     ];
     // Newest days first, one message per batch, then everything again in one batch.
     for (const e of [...events].reverse()) await h.send(h.accountTopic, [accountMessage(e)]);
     await h.send(h.accountTopic, events.map(accountMessage));
-    // The day's first instant again under another event id: the snapshot written first stays, here too.
+    // The hour's first instant again under another event id: the snapshot written first stays, here too.
     const again = { ...first, event_id: randomUUID(), metrics: { ...first.metrics, followers_count: 999 } };
     await h.send(h.accountTopic, [accountMessage(again)]);
     const marker = at('2026-11-22T00:00:00Z', 300);
     await h.send(h.accountTopic, [accountMessage(marker)]);
-    const days = () =>
+    const hours = () =>
       h.db
-        .selectFrom('account_followers_daily')
-        .select(['day', 'first_observed_at', 'first_followers', 'last_observed_at', 'last_followers'])
+        .selectFrom('account_followers_hourly')
+        .select(['hour', 'first_observed_at', 'first_followers', 'last_observed_at', 'last_followers'])
         .where('tenant_id', '=', tenant)
-        .orderBy('day')
+        .orderBy('hour')
         .execute();
-    await waitUntil('the marker’s day', days, (rows) => rows.length === 3);
-    const live = await days();
-    expect(live.map((r) => [r.day.toISOString().slice(0, 10), r.first_followers, r.last_followers])).toEqual([
-      ['2026-11-20', 100, 190],
-      ['2026-11-21', 200, 260],
-      ['2026-11-22', 300, 300],
-    ]);
+    await waitUntil('the marker’s hour', hours, (rows) => rows.length === 3);
+    const live = await hours();
+    expect(live.map((r) => [r.hour.toISOString().slice(0, 13), r.first_followers, r.last_followers])).toEqual(
+      [
+        ['2026-11-20T00', 100, 190],
+        ['2026-11-21T06', 200, 260],
+        ['2026-11-22T00', 300, 300],
+      ],
+    );
     const stored = await h.db
       .selectFrom('account_metric_snapshots')
       .select('followers_count')
@@ -241,8 +243,8 @@ describe('daily follower summary', () => {
       .where('observed_at', '=', new Date(first.observed_at))
       .executeTakeFirstOrThrow();
     expect(stored.followers_count).toBe(100);
-    await rebuildFollowerDays(h.db);
-    expect(await days()).toEqual(live);
+    await rebuildFollowerHours(h.db);
+    expect(await hours()).toEqual(live);
   });
 });
 

@@ -3,7 +3,7 @@ import {
   dropExpiredSnapshotPartitions,
   ensureMonthlyPartitions,
   listMonthlyPartitions,
-  rebuildFollowerDays,
+  rebuildFollowerHours,
 } from '@postpulse/db';
 import { dropExpiredOlapPartitions } from '@postpulse/olap';
 import { createTestDatabase, createTestOlap, type TestDatabase, type TestOlap } from '@postpulse/testing';
@@ -32,7 +32,7 @@ it('drops only Postgres snapshot partitions whose whole month is older than the 
     await sql`INSERT INTO account_metric_snapshots (tenant_id, platform, account_id, observed_at, event_id, followers_count)
       VALUES (${tenant}, 'linkedin', 'a', ${observed}, ${randomUUID()}, 7)`.execute(pg.db);
   }
-  await rebuildFollowerDays(pg.db);
+  await rebuildFollowerHours(pg.db);
   // 90 days before 2026-11-22 is 2026-08-24: July ended before it, August did not.
   const dropped = await dropExpiredSnapshotPartitions(pg.db, 90, now);
   expect(dropped.sort()).toEqual(['account_metric_snapshots_p202607', 'post_metric_snapshots_p202607']);
@@ -48,9 +48,9 @@ it('drops only Postgres snapshot partitions whose whole month is older than the 
     '2026-08-25T00:00:00.000Z',
     '2026-11-01T00:00:00.000Z',
   ]);
-  // The accounts' daily follower summary of the dropped month goes with it.
-  const days = await pg.db.selectFrom('account_followers_daily').select('day').execute();
-  expect(days.map((r) => r.day.toISOString())).toEqual(['2026-11-01T00:00:00.000Z']);
+  // The accounts' hourly follower summary of the dropped month goes with it.
+  const hours = await pg.db.selectFrom('account_followers_hourly').select('hour').execute();
+  expect(hours.map((r) => r.hour.toISOString())).toEqual(['2026-11-01T00:00:00.000Z']);
 });
 
 it('refuses to run when a DEFAULT partition could hide rows from retention', async () => {

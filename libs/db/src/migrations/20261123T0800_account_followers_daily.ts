@@ -1,11 +1,11 @@
 import { type Kysely, sql } from 'kysely';
-import { rebuildFollowerDays } from '../rebuild.js';
 
 // Follower growth looked up the last observation before each end of a period in the monthly partitioned
 // snapshots: every earlier partition was opened for each lookup (≈ 1 of the overview's 4 ms of Postgres
 // with 15 months kept, growing with retention). This table keeps each account's first and last
 // observation of followers per UTC day (libs/db/src/follower-days.ts); the snapshots are still read for
-// the hours of a period's end day.
+// the hours of a period's end day. It was filled from the snapshots here; 20261124T0100 replaces it with
+// an hourly table filled from the snapshots, so on the way there this one stays empty.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE account_followers_daily (
@@ -20,7 +20,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       PRIMARY KEY (tenant_id, platform, account_id, day),
       CHECK (first_observed_at <= last_observed_at)
     ) WITH (fillfactor = 80)`.execute(db);
-  await rebuildFollowerDays(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -15,6 +15,7 @@ import * as latestPublishedCoveringIndex from './20261123T0900_latest_published_
 import * as postRollupDayHours from './20261123T1000_post_rollup_day_hours.js';
 import * as latestDayEngagementRateIndex from './20261123T1100_latest_day_engagement_rate_index.js';
 import * as postRollupMonthly from './20261123T1200_post_rollup_monthly.js';
+import * as accountFollowersHourly from './20261124T0100_account_followers_hourly.js';
 
 /**
  * Every migration, by file name. Listed statically rather than read from disk so it works under any
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T1000_post_rollup_day_hours': postRollupDayHours,
   '20261123T1100_latest_day_engagement_rate_index': latestDayEngagementRateIndex,
   '20261123T1200_post_rollup_monthly': postRollupMonthly,
+  '20261124T0100_account_followers_hourly': accountFollowersHourly,
 };

@@ -1,5 +1,5 @@
 import type { Platform } from '@postpulse/contracts';
-import { precompiledWith } from '@postpulse/db';
+import { accountKeyOf, followerRowsOf, precompiledWith } from '@postpulse/db';
 import { type RawBuilder, sql } from 'kysely';
 import type { DomainContext } from '../context.js';
 import { bestSlot, MIN_POSTS_PER_SLOT } from './best-times.js';
@@ -17,9 +17,10 @@ import {
   summaryOf,
 } from './post-set.js';
 import {
-  ceilUtcDay,
+  ceilUtcHour,
   type DateRange,
-  floorUtcDay,
+  floorUtcHour,
+  HOUR_MS,
   offsetSegments,
   periodBounds,
   previousRange,
@@ -30,69 +31,83 @@ import { publishedFields, trends } from './trends.js';
 const earlier = (x: Date, y: Date) => (x < y ? x : y);
 const later = (x: Date, y: Date) => (x > y ? x : y);
 
+type Slot = RawBuilder<unknown>;
 const account = (alias: string) =>
   sql`${sql.ref(`${alias}.tenant_id`)} = acc.tenant_id AND ${sql.ref(`${alias}.platform`)} = acc.platform
     AND ${sql.ref(`${alias}.account_id`)} = acc.account_id`;
-type Slot = RawBuilder<unknown>;
-/** The first (ASC) or last (DESC) snapshot with followers in [from, to), all within one UTC day. */
+/** The first (ASC) or last (DESC) snapshot with followers in [from, to), all within one UTC hour. */
 const snapshot = (from: Slot, to: Slot, order: 'ASC' | 'DESC') => sql`(
     SELECT followers_count FROM account_metric_snapshots a
     WHERE ${account('a')} AND a.observed_at >= ${from} AND a.observed_at < ${to}
       AND a.followers_count IS NOT NULL
     ORDER BY a.observed_at ${sql.raw(order)} LIMIT 1)`;
-/** The last observation before t: in t's own day (from `day`, its start), else the last of an earlier day. */
-const lastBefore = (t: Slot, day: Slot) => sql`coalesce(${snapshot(day, t, 'DESC')}, (
-    SELECT last_followers FROM account_followers_daily d
-    WHERE ${account('d')} AND d.day < ${day} ORDER BY d.day DESC LIMIT 1))`;
+/** The account's first (ASC) or last (DESC) row of `account_followers_hourly` whose hour meets `hours`. */
+const hourRow = (column: 'first_followers' | 'last_followers', hours: Slot, order: 'ASC' | 'DESC') => sql`(
+    SELECT ${sql.id(column)} FROM account_followers_hourly h
+    WHERE ${followerRowsOf('h', 'acc')} AND ${hours} ORDER BY h.hour ${sql.raw(order)} LIMIT 1)`;
 
-/** The first snapshot with followers in [from, to), else the first daily row of [fromNextDay, toDay), else the first snapshot in [tailStart, to). */
-const firstIn = (from: Slot, fromNextDay: Slot, headEnd: Slot, tailStart: Slot, to: Slot, toDay: Slot) =>
-  sql`coalesce(${snapshot(from, headEnd, 'ASC')}, (
-    SELECT first_followers FROM account_followers_daily d
-    WHERE ${account('d')} AND d.day >= ${fromNextDay} AND d.day < ${toDay} ORDER BY d.day LIMIT 1),
-    ${snapshot(tailStart, to, 'ASC')})`;
-
-/** The statement of `followerGrowthPart`, compiled once; each request only binds its values. */
-const followerGrowth = precompiledWith(
-  (
-    tenant: Slot,
-    platform: Slot,
-    prevFrom: Slot,
-    prevFromDay: Slot,
-    prevFromNextDay: Slot,
-    prevHeadEnd: Slot,
-    prevTailStart: Slot,
-    from: Slot,
-    fromDay: Slot,
-    fromNextDay: Slot,
-    headEnd: Slot,
-    tailStart: Slot,
-    to: Slot,
-    toDay: Slot,
-  ) => sql`
+/**
+ * The statement of `followerGrowthPart`, compiled once per form; each request only binds its values. With
+ * every end on the hour (`exact`), each lookup is one row of `account_followers_hourly`; else an end's own
+ * hour is looked up in the snapshots first.
+ */
+const followerGrowthStatement = (exact: boolean) =>
+  precompiledWith(
+    (
+      tenant: Slot,
+      platform: Slot,
+      prevFrom: Slot,
+      prevFromHour: Slot,
+      from: Slot,
+      fromHour: Slot,
+      to: Slot,
+      toHour: Slot,
+      prevHeadEnd: Slot,
+      prevMidStart: Slot,
+      prevTailStart: Slot,
+      headEnd: Slot,
+      midStart: Slot,
+      tailStart: Slot,
+    ) => {
+      /** The last observation before t: in t's own hour (from `hour`, its start), else the last of an earlier hour. */
+      const lastBefore = (t: Slot, hour: Slot) =>
+        exact
+          ? hourRow('last_followers', sql`h.hour < ${t}`, 'DESC')
+          : sql`coalesce(${snapshot(hour, t, 'DESC')}, ${hourRow('last_followers', sql`h.hour < ${hour}`, 'DESC')})`;
+      /**
+       * The first observation in [start, end): in start's hour (up to `head`), else in the first whole hour
+       * of [mid, end's hour), else in end's hour (from `tail`).
+       */
+      const firstIn = (start: Slot, end: Slot, head: Slot, mid: Slot, endHour: Slot, tail: Slot) =>
+        exact
+          ? hourRow('first_followers', sql`h.hour >= ${start} AND h.hour < ${end}`, 'ASC')
+          : sql`coalesce(${snapshot(start, head, 'ASC')},
+              ${hourRow('first_followers', sql`h.hour >= ${mid} AND h.hour < ${endHour}`, 'ASC')},
+              ${snapshot(tail, end, 'ASC')})`;
+      return sql`
     WITH acc AS (
-      SELECT tenant_id, platform, account_id FROM account_metrics_latest
-      WHERE tenant_id = ${tenant} ${platform}
+      SELECT tenant_id, platform, account_id, ${accountKeyOf(sql.ref('platform'), sql.ref('account_id'))} AS account_key
+      FROM account_metrics_latest WHERE tenant_id = ${tenant} ${platform}
     ),
     ends AS (
-      SELECT acc.*, ${lastBefore(prevFrom, prevFromDay)} AS at_prev_from, ${lastBefore(from, fromDay)} AS at_from,
-        ${lastBefore(to, toDay)} AS at_to
+      SELECT acc.*, ${lastBefore(prevFrom, prevFromHour)} AS at_prev_from, ${lastBefore(from, fromHour)} AS at_from,
+        ${lastBefore(to, toHour)} AS at_to
       FROM acc
     )
-    SELECT sum(at_to - coalesce(at_from, ${firstIn(from, fromNextDay, headEnd, tailStart, to, toDay)}))::bigint AS growth,
-      sum(at_from - coalesce(at_prev_from, ${firstIn(prevFrom, prevFromNextDay, prevHeadEnd, prevTailStart, from, fromDay)}))::bigint
+    SELECT sum(at_to - coalesce(at_from, ${firstIn(from, to, headEnd, midStart, toHour, tailStart)}))::bigint AS growth,
+      sum(at_from - coalesce(at_prev_from, ${firstIn(prevFrom, from, prevHeadEnd, prevMidStart, fromHour, prevTailStart)}))::bigint
         AS previous,
       0 AS ord
-    FROM ends acc`,
-);
+    FROM ends acc`;
+    },
+  );
+const followerGrowth = { exact: followerGrowthStatement(true), inexact: followerGrowthStatement(false) };
 
-/** The slots of one period's start and end in `followerGrowth`. */
-const periodEnds = (from: Date, to: Date) => ({
-  from,
-  fromDay: floorUtcDay(from),
-  fromNextDay: ceilUtcDay(from),
-  headEnd: earlier(to, ceilUtcDay(from)),
-  tailStart: later(from, floorUtcDay(to)),
+/** The bounds `followerGrowthStatement` reads a period [start, end) by, besides its ends and their hours. */
+const periodHours = (start: Date, end: Date) => ({
+  head: earlier(end, ceilUtcHour(start)),
+  mid: ceilUtcHour(start),
+  tail: later(start, floorUtcHour(end)),
 });
 
 /**
@@ -100,32 +115,32 @@ const periodEnds = (from: Date, to: Date) => ({
  * the last observation before its end) − (followers at the last observation before its start, or else the
  * first one in the period); null when no account reported followers. The observation before the shared
  * instant is looked up once for both. The accounts are the tenant's rows of `account_metrics_latest` (one
- * per account that ever reported). Each lookup is the first row of an index range: in the snapshots only
- * within one UTC day (an end's own day, so one monthly partition is opened), and in
- * `account_followers_daily` for the whole UTC days before an end or between the two. The first
- * observation in a period is looked for in its start's day, else in the first whole day between, else in
- * its end's day. The part suits a generic plan.
+ * per account that ever reported). Each lookup is the first row of an index range: in
+ * `account_followers_hourly` for the whole UTC hours before an end or between the two, and in the snapshots
+ * only within an end's own hour, when it is not on the hour (zones with offsets of half an hour). The
+ * part suits a generic plan.
  */
 function followerGrowthPart(ctx: DomainContext, f: PostFilter, previous: PostFilter): Part {
-  const prev = periodEnds(previous.from, f.from);
-  const cur = periodEnds(f.from, f.to);
+  const exact = [previous.from, f.from, f.to].every((t) => t.getTime() % HOUR_MS === 0);
+  const prev = periodHours(previous.from, f.from);
+  const cur = periodHours(f.from, f.to);
   return part(
     'none',
-    followerGrowth(
+    followerGrowth[exact ? 'exact' : 'inexact'](
       ctx.tenantId,
       f.platform ? sql`AND platform = ${f.platform}` : sql``,
-      prev.from,
-      prev.fromDay,
-      prev.fromNextDay,
-      prev.headEnd,
-      prev.tailStart,
-      cur.from,
-      cur.fromDay,
-      cur.fromNextDay,
-      cur.headEnd,
-      cur.tailStart,
+      previous.from,
+      floorUtcHour(previous.from),
+      f.from,
+      floorUtcHour(f.from),
       f.to,
-      floorUtcDay(f.to),
+      floorUtcHour(f.to),
+      prev.head,
+      prev.mid,
+      prev.tail,
+      cur.head,
+      cur.mid,
+      cur.tail,
     ),
     { genericPlan: true },
   );

@@ -1,6 +1,12 @@
 import { InvalidParameterError } from '../errors.js';
 
 export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+
+/** The start of the UTC hour an instant falls in. */
+export const floorUtcHour = (t: Date) => new Date(Math.floor(t.getTime() / HOUR_MS) * HOUR_MS);
+/** The first start of a UTC hour at or after an instant. */
+export const ceilUtcHour = (t: Date) => new Date(Math.ceil(t.getTime() / HOUR_MS) * HOUR_MS);
 
 /** The UTC midnight at or before an instant. */
 export const floorUtcDay = (t: Date) => new Date(Math.floor(t.getTime() / DAY_MS) * DAY_MS);
