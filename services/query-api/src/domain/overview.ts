@@ -167,6 +167,32 @@ export function platformBreakdown(
   }));
 }
 
+/**
+ * The overview's parts, for `queryParts` with `filter` and `previous` (the benchmark of its statement's
+ * Postgres cost per part builds them too).
+ */
+export function overviewParts(
+  ctx: DomainContext,
+  range: DateRange,
+  filter: PostFilter,
+  previous: PostFilter,
+) {
+  return {
+    groups: groupsPart(ctx, filter, {
+      total: true,
+      platforms: true,
+      totalFields: summaryFields,
+      periods: periodBounds(range, 'daily'),
+      periodFields: publishedFields.engagement_rate,
+      cells: offsetSegments(filter.from, filter.to, ctx.timezone),
+    }),
+    previous: groupsPart(ctx, previous, { total: true, totalFields: summaryFields }, 'sp'),
+    top: topPostsPart(ctx, filter, 'engagement_rate', 5),
+    growth: followerGrowthPart(ctx, filter, previous),
+    freshness: dataFreshnessPart(ctx),
+  };
+}
+
 export async function overview(
   ctx: DomainContext,
   input: { range: DateRange; platform?: Platform | undefined },
@@ -178,20 +204,7 @@ export async function overview(
   const parts = await queryParts(
     ctx,
     filter,
-    {
-      groups: groupsPart(ctx, filter, {
-        total: true,
-        platforms: true,
-        totalFields: summaryFields,
-        periods: periodBounds(input.range, 'daily'),
-        periodFields: publishedFields.engagement_rate,
-        cells: offsetSegments(filter.from, filter.to, ctx.timezone),
-      }),
-      previous: groupsPart(ctx, prevFilter, { total: true, totalFields: summaryFields }, 'sp'),
-      top: topPostsPart(ctx, filter, 'engagement_rate', 5),
-      growth: followerGrowthPart(ctx, filter, prevFilter),
-      freshness: dataFreshnessPart(ctx),
-    },
+    overviewParts(ctx, input.range, filter, prevFilter),
     prevFilter,
   );
   const previous = parts.previous;
