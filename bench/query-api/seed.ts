@@ -4,7 +4,7 @@
 // and gains the aggregator would keep). The numbers
 // follow one formula in both stores, so the latest row in Postgres equals the newest hour in ClickHouse.
 // Each of the 4 accounts has an hourly follower count over the year and the 60 days before it, with each
-// UTC day's first and last (the overview's follower growth). post_metric_snapshots (raw history in
+// UTC hour's first and last (the overview's follower growth). post_metric_snapshots (raw history in
 // Postgres) is not filled: the query API does not read it.
 import {
   addGains,

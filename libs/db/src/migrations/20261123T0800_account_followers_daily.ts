@@ -5,7 +5,8 @@ import { type Kysely, sql } from 'kysely';
 // with 15 months kept, growing with retention). This table keeps each account's first and last
 // observation of followers per UTC day (libs/db/src/follower-days.ts); the snapshots are still read for
 // the hours of a period's end day. It was filled from the snapshots here; 20261124T0100 replaces it with
-// an hourly table filled from the snapshots, so on the way there this one stays empty.
+// an hourly table filled from the snapshots, so on the way there this one stays empty (and that migration's
+// down() creates it again with this up()).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE account_followers_daily (

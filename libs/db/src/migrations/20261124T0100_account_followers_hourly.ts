@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { rebuildFollowerHours } from '../rebuild.js';
+import * as accountFollowersDaily from './20261123T0800_account_followers_daily.js';
 
 // Follower growth looked up, per account, the last observation before each end of a period: in the
 // snapshots within the end's UTC day, else in `account_followers_daily`. Each lookup passed the index
@@ -29,19 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`
-    CREATE TABLE account_followers_daily (
-      tenant_id uuid NOT NULL,
-      platform text NOT NULL,
-      account_id text NOT NULL,
-      day timestamptz NOT NULL CHECK (day = date_bin('1 day', day, timestamptz '2000-01-01 00:00:00+00')),
-      first_observed_at timestamptz NOT NULL,
-      first_followers bigint NOT NULL,
-      last_observed_at timestamptz NOT NULL,
-      last_followers bigint NOT NULL,
-      PRIMARY KEY (tenant_id, platform, account_id, day),
-      CHECK (first_observed_at <= last_observed_at)
-    ) WITH (fillfactor = 80)`.execute(db);
+  await accountFollowersDaily.up(db);
   // The hours' first and last observations are the days' too.
   await sql`
     INSERT INTO account_followers_daily

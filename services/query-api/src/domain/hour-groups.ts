@@ -1,8 +1,7 @@
 import { type DayHoursColumn, dayHoursColumns, HOURS_PER_DAY } from '@postpulse/db';
 import { type AggregateField, type AggregateRow, aggregateSources, emptyAggregate } from './post-set.js';
-import type { OffsetSegments } from './time.js';
+import { HOUR_MS, type OffsetSegments } from './time.js';
 
-const HOUR_MS = 3_600_000;
 const HOURS_PER_WEEK = 168;
 
 /**
