@@ -1,2 +1,3 @@
 export * from './data-version.js';
 export * from './response-cache.js';
+export * from './tenant-versions.js';

@@ -74,7 +74,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   if (deps.cacheTtlSeconds > 0) {
     app.use(
       '/api/v1/analytics/*',
-      responseCache(createResponseCache(deps.redis, { ttlSeconds: deps.cacheTtlSeconds }), now),
+      responseCache(
+        createResponseCache(deps.redis, { ttlSeconds: deps.cacheTtlSeconds, local: deps.localCache }),
+        now,
+      ),
     );
   }
 

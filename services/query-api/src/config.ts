@@ -23,6 +23,11 @@ export const configSchema = z.object({
   AUTH_CACHE_TTL_MS: env.int(10_000).pipe(z.number().int().min(0).max(300_000)),
   /** Upper bound on how long a cached answer lives; new data invalidates it sooner. */
   CACHE_TTL_SECONDS: env.int(300).pipe(z.number().int().min(0)),
+  /**
+   * Memory for cached answers kept in this process as well as in Redis (0 = Redis only). They are served
+   * without a round trip while Redis tells the process of every new data version (client-side caching).
+   */
+  CACHE_LOCAL_MAX_MB: env.int(64).pipe(z.number().int().min(0)),
   /** Keys that encrypt connected accounts' tokens (`kid:base64,…`); without them POST /accounts answers 503. */
   TOKEN_KEYS: z.string().optional(),
   TOKEN_KEY_CURRENT: z.string().optional(),

@@ -1,3 +1,4 @@
+import type { LocalTier } from '@postpulse/cache';
 import type { Database } from '@postpulse/db';
 import type { Producer } from '@postpulse/kafka';
 import type { Logger } from '@postpulse/logging';
@@ -25,6 +26,8 @@ export interface AppDeps {
   /** How long a resolved API key is trusted without asking Postgres again (so: revocation delay). */
   authCacheTtlMs?: number | undefined;
   cacheTtlSeconds: number;
+  /** Keeps cached answers in this process too (`createResponseCache`'s local tier). */
+  localCache?: LocalTier | undefined;
   /** The clock; tests pin it. */
   now?: () => Date;
 }

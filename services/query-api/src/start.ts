@@ -1,3 +1,4 @@
+import { trackTenantVersions } from '@postpulse/cache';
 import { createDb } from '@postpulse/db';
 import { createKafka, createProducer } from '@postpulse/kafka';
 import { createLogger, type Logger } from '@postpulse/logging';
@@ -48,6 +49,12 @@ export async function startQueryApi(
     config.TOKEN_KEYS && config.TOKEN_KEY_CURRENT
       ? createTokenCipher({ keys: parseTokenKeys(config.TOKEN_KEYS), currentKeyId: config.TOKEN_KEY_CURRENT })
       : undefined;
+  const versions =
+    config.CACHE_TTL_SECONDS > 0 && config.CACHE_LOCAL_MAX_MB > 0
+      ? trackTenantVersions(redis, {
+          onDown: (err) => logger.warn({ err }, 'cache invalidations interrupted: answers come from Redis'),
+        })
+      : undefined;
 
   const app = createApp({
     db,
@@ -60,11 +67,18 @@ export async function startQueryApi(
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+    localCache: versions && { versions, maxBytes: config.CACHE_LOCAL_MAX_MB * 1024 * 1024 },
   });
   runtime.app.route('/', app);
   runtime.addReadinessCheck('redis', () => redis.status === 'ready');
   runtime.onShutdown({ name: 'kafka producer', run: () => producer.disconnect() });
-  runtime.onShutdown({ name: 'redis', run: async () => void (await redis.quit()) });
+  runtime.onShutdown({
+    name: 'redis',
+    run: async () => {
+      versions?.close();
+      await redis.quit();
+    },
+  });
   runtime.onShutdown({ name: 'clickhouse', run: () => olap.close() });
   runtime.onShutdown({
     name: 'postgres',

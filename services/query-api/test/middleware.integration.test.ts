@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { bumpTenantDataVersion } from '@postpulse/cache';
+import { bumpTenantDataVersion, trackTenantVersions } from '@postpulse/cache';
 import { refreshRequestSchema } from '@postpulse/contracts';
 import { createConsumer, createKafka } from '@postpulse/kafka';
 import { stackEnv, uniqueGroupId, waitUntil } from '@postpulse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
 import type { Overview } from '../src/routes/analytics/overview.js';
 import { tenantData } from './fixtures.js';
 import { bodyOf, createHarness, errorOf, type Harness, quietLogger } from './harness.js';
@@ -95,6 +96,40 @@ describe('response cache and ETag', () => {
     expect(fresh.headers.get('x-cache')).toBe('MISS');
     expect(fresh.headers.get('etag')).not.toBe(etag);
     expect((await bodyOf<Overview>(fresh)).summary.total_posts).toBe(10);
+  });
+
+  it('with a local tier, serves hits from the process until Redis reports the tenant’s new version', async () => {
+    const versions = trackTenantVersions(h.redis, { connectionName: `qa-local-${h.refreshTopic}` });
+    try {
+      const app = createApp({ ...h.deps, localCache: { versions, maxBytes: 1 << 20 } });
+      await waitUntil('invalidations subscribed', async () => versions.live, Boolean, { timeoutMs: 10_000 });
+      const t = await h.tenant('Cached locally');
+      const data = (marker: string, count: number, seed: number) =>
+        tenantData({ tenantId: t.id, marker, count, start: Date.UTC(2026, 2, 3), days: 20, seed });
+      await h.ingest(data('local1', 3, 5).posts);
+      const path = `/api/v1/analytics/overview?${range}`;
+      const get = () => app.request(path, { headers: { authorization: `Bearer ${t.key}` } });
+      expect((await get()).headers.get('x-cache')).toBe('MISS');
+      // Without the Redis entries only the process can still answer.
+      const prefix = h.redis.options.keyPrefix ?? '';
+      const keys = await h.redis.keys(`${prefix}qcache:${t.id}:*`);
+      expect(keys.length).toBe(1);
+      await h.redis.del(...keys.map((k) => k.slice(prefix.length)));
+      const hit = await get();
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      expect((await bodyOf<Overview>(hit)).summary.total_posts).toBe(3);
+
+      await h.ingest(data('local2', 2, 6).posts);
+      await bumpTenantDataVersion(h.redis, t.id);
+      await waitUntil(
+        'the new version seen',
+        async () => (await bodyOf<Overview>(await get())).summary.total_posts,
+        (n) => n === 5,
+        { timeoutMs: 5000, intervalMs: 10 },
+      );
+    } finally {
+      versions.close();
+    }
   });
 
   it('keys the cache per tenant and per query', async () => {
