@@ -6,7 +6,8 @@
 // Each endpoint: one client for half the duration (a fresh server), then --warmup seconds of unmeasured load at
 // full concurrency before the measured uncached run, because a server's first seconds under load are slower
 // (V8 optimising on the second core; a 30-day overview went 280 → 350 → 380 → 400 req/s in 5-second windows
-// from its start), and CACHED_WARMUP seconds before the cached run. The machine's speed is probed before and after.
+// from its start), and CACHED_WARMUP seconds before the cached run. All cached cells run first, then all
+// uncached ones, each set on its own server. The machine's speed is probed before and after.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -162,11 +163,8 @@ const env = {
   RATE_LIMIT_PER_MINUTE: '1000000000',
 };
 // Each server in its own process, as deployed (access logs written, to /dev/null); autocannon runs here.
-// QUERY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=bench/out") is passed to both servers.
+// QUERY_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=bench/out") is passed to the servers.
 const nodeArgs = process.env.QUERY_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const uncached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '0' }, { nodeArgs });
-const cached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '300' }, { nodeArgs });
-const uncachedPid = uncached.child.pid ?? 0;
 
 const endpoints: [string, string][] = [
   ['overview (30 days)', '/api/v1/analytics/overview'],
@@ -186,11 +184,37 @@ const headers = { authorization: `Bearer ${state.apiKey}` };
 
 const probeBefore = cpuProbe();
 say(`cpu probe: ${probeBefore} ms (lower is faster)`);
-const rows: string[] = [];
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const selected = endpoints
+  .filter(([n]) => !values.only || n.includes(values.only))
+  .map(([name, p]) => [name, p.replace('DATE365', yearAgo).replace('TODAY', today)] as const);
+type Result = Awaited<ReturnType<typeof load>>;
+
+// The cached cells first, on a server of their own: after sustained full load of both cores this machine
+// answers slower for a while, whatever ran (bench/RESULTS.md, fifteenth stop), and a cache hit's few
+// milliseconds show it most. Only one server runs at a time.
+const warmCells = new Map<string, Result>();
+const cached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '300' }, { nodeArgs });
 try {
-  for (const [name, rawPath] of endpoints.filter(([n]) => !values.only || n.includes(values.only))) {
-    const path = rawPath.replace('DATE365', yearAgo).replace('TODAY', today);
+  for (const [i, [name, path]] of selected.entries()) {
+    await fetch(`${cached.url}${path}`, { headers }); // fill the cache
+    // Steady state, not measured; the fresh server's first cell gets the uncached cells' longer warm-up.
+    await load(`${cached.url}${path}`, headers, CONNECTIONS, i === 0 ? WARMUP : CACHED_WARMUP);
+    const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
+    warmCells.set(name, warm);
+    say(
+      `cached ${name}: ${fmt(warm.rps)} req/s, p50 / p95 / p99 ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} ms`,
+    );
+  }
+} finally {
+  await cached.stop();
+}
+
+const rows: string[] = [];
+const uncached = await startService('query-api', { ...env, CACHE_TTL_SECONDS: '0' }, { nodeArgs });
+const uncachedPid = uncached.child.pid ?? 0;
+try {
+  for (const [name, path] of selected) {
     const single = await load(`${uncached.url}${path}`, headers, 1, Math.max(3, Math.floor(DURATION / 2)));
     // Steady state, as for the cached column: the pool opens its other connections (each prepares the
     // statement once) and V8 settles under the concurrent load first, not measured.
@@ -199,9 +223,7 @@ try {
     const cold = await load(`${uncached.url}${path}`, headers, CONNECTIONS, DURATION);
     const cpu = cpuDelta(cpuBefore, cpuByProcess(uncachedPid, 'query-api'));
     const perReq = (c: string) => (((cpu[c] ?? 0) * 1000) / Math.max(1, cold.rps * DURATION)).toFixed(1);
-    await fetch(`${cached.url}${path}`, { headers }); // fill the cache
-    await load(`${cached.url}${path}`, headers, CONNECTIONS, CACHED_WARMUP); // steady state, not measured
-    const warm = await load(`${cached.url}${path}`, headers, CONNECTIONS, DURATION);
+    const warm = warmCells.get(name) as Result;
     const bad = single.non2xx + cold.non2xx + warm.non2xx + single.errors + cold.errors + warm.errors;
     const row = `| ${name} | ${fmt(single.p50)} / ${fmt(single.p95)} / ${fmt(single.p99)} | ${fmt(cold.rps)} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${perReq('query-api')} / ${perReq('postgres')} / ${perReq('clickhouse')} / ${perReq('redis')} | ${fmt(warm.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} |${bad ? ` ${bad} non-2xx/errors |` : ''}`;
     say(row);
@@ -209,7 +231,6 @@ try {
   }
 } finally {
   await uncached.stop();
-  await cached.stop();
 }
 
 const probeAfter = cpuProbe();
@@ -224,8 +245,8 @@ if (values.record) {
   const section = `\n## query-api latency (${new Date().toISOString().slice(0, 10)})\n\nCommand: \`npx tsx bench/query-api/run.ts --posts ${POSTS} --hours ${HOURS} --duration ${DURATION} --connections ${CONNECTIONS}\`
 on ${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}. Data: one tenant, ${POSTS} posts published evenly over a year, ${HOURS} hourly
 snapshots each (${POSTS * HOURS} rows in post_metrics_hourly_v1), latest totals in Postgres; default range = last 30 days
-(≈${Math.round((POSTS / 365) * 30)} posts). autocannon for ${DURATION} s per cell, after ${WARMUP} s (uncached) and ${CACHED_WARMUP} s (cached) of unmeasured
-load; the 1-connection column is one client at a time, on a fresh server. CPU probe (bench/lib/cpu-probe.ts, lower is faster):
+(≈${Math.round((POSTS / 365) * 30)} posts). autocannon for ${DURATION} s per cell, after ${WARMUP} s (uncached, and the first cached cell) and ${CACHED_WARMUP} s (other cached cells) of unmeasured
+load, the cached cells first on a server of their own, then the uncached ones; the 1-connection column is one client at a time. CPU probe (bench/lib/cpu-probe.ts, lower is faster):
 ${probeBefore} ms before, ${probeAfter} ms after.\n\n${table}\n`;
   writeFileSync(
     `${repoRoot}/bench/RESULTS.md`,
