@@ -63,8 +63,8 @@ export function trackTenantVersions(redis: Redis, opts: TenantVersionOptions = {
     if (changes.size >= 100_000) forgetAll();
     else changes.set(tenantId, (changes.get(tenantId) ?? 0) + 1);
   };
-  const down = (error: unknown) => {
-    if (live) opts.onDown?.(error);
+  const down = (error: unknown, report: boolean) => {
+    if (report) opts.onDown?.(error);
     live = false;
     forgetAll();
   };
@@ -84,7 +84,7 @@ export function trackTenantVersions(redis: Redis, opts: TenantVersionOptions = {
       forgetAll();
       live = true;
     } catch (error) {
-      down(error);
+      down(error, true); // e.g. a Redis older than 6: lookups keep reading versions from Redis
     }
   });
   // A null payload means the whole database was flushed.
@@ -92,7 +92,7 @@ export function trackTenantVersions(redis: Redis, opts: TenantVersionOptions = {
     if (keys === null) forgetAll();
     else for (const key of Array.isArray(keys) ? keys : [keys]) forget(key.toString());
   });
-  sub.on('close', () => down(new Error('invalidation subscription closed')));
+  sub.on('close', () => down(new Error('invalidation subscription closed'), live));
   sub.on('error', () => undefined); // reported through 'close'; ioredis reconnects
 
   return {

@@ -4,7 +4,8 @@ import { bumpTenantDataVersion, createResponseCache, trackTenantVersions } from 
 
 const { redis, prefix } = createTestRedis();
 const name = `cache-test-${prefix.replaceAll(':', '-')}`;
-const versions = trackTenantVersions(redis, { connectionName: name });
+const downs: unknown[] = [];
+const versions = trackTenantVersions(redis, { connectionName: name, onDown: (error) => downs.push(error) });
 afterAll(() => {
   versions.close();
   redis.disconnect();
@@ -81,6 +82,7 @@ describe('response cache with a local tier', () => {
       (v) => !v,
       { timeoutMs: 5000, intervalMs: 5 },
     );
+    expect(downs).toHaveLength(1);
     // A change made while nobody listens must not be missed.
     await bumpTenantDataVersion(redis, tenant);
     expect(versions.known(tenant)).toBeUndefined();
