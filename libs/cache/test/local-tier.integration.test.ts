@@ -15,6 +15,15 @@ const entry = (text: string) => ({ status: 200, body: Buffer.from(text), etag: `
 const live = () =>
   waitUntil('invalidations subscribed', async () => versions.live, Boolean, { timeoutMs: 10_000 });
 
+/** Waits until Redis's notification (of a write or a flush) has made the process forget the tenant's version. */
+const forgotten = (tenant: string, what: string) =>
+  waitUntil(
+    what,
+    async () => versions.known(tenant),
+    (v) => v === undefined,
+    { timeoutMs: 5000, intervalMs: 10 },
+  );
+
 describe('response cache with a local tier', () => {
   it('serves a known version from memory, and misses once Redis tells of a new one', async () => {
     await live();
@@ -27,15 +36,7 @@ describe('response cache with a local tier', () => {
     expect((await cache.lookup(tenant, 'q')).hit).toEqual(entry('first'));
 
     await bumpTenantDataVersion(redis, tenant);
-    await waitUntil(
-      'the new version noticed',
-      async () => versions.known(tenant),
-      (v) => v === undefined,
-      {
-        timeoutMs: 5000,
-        intervalMs: 10,
-      },
-    );
+    await forgotten(tenant, 'the new version noticed');
     expect((await cache.lookup(tenant, 'q')).hit).toBeUndefined();
     expect(versions.known(tenant)).toBe('1');
   });
@@ -47,15 +48,7 @@ describe('response cache with a local tier', () => {
     expect(versions.known(tenant)).toBe('0');
     const reading = versions.reading(tenant);
     await bumpTenantDataVersion(redis, tenant);
-    await waitUntil(
-      'the invalidation',
-      async () => versions.known(tenant),
-      (v) => v === undefined,
-      {
-        timeoutMs: 5000,
-        intervalMs: 10,
-      },
-    );
+    await forgotten(tenant, 'the invalidation');
     versions.learn(reading, '0'); // read before the bump: stale
     expect(versions.known(tenant)).toBeUndefined();
     versions.learn(versions.reading(tenant), '1');
@@ -106,14 +99,6 @@ describe('response cache with a local tier', () => {
     await other.select(9);
     await other.flushdb();
     other.disconnect();
-    await waitUntil(
-      'the flush noticed',
-      async () => versions.known(tenant),
-      (v) => v === undefined,
-      {
-        timeoutMs: 5000,
-        intervalMs: 10,
-      },
-    );
+    await forgotten(tenant, 'the flush noticed');
   });
 });
